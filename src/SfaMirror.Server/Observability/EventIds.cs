@@ -1,0 +1,32 @@
+namespace SfaMirror.Server.Observability;
+
+/// <summary>Every log event id, in one place, so that they stay stable and unique.</summary>
+public static class EventIds
+{
+    // Transport: 1xx
+    public const int ConnectionOpened = 100;
+    public const int ConnectionClosed = 101;
+    public const int ReceiveEnded = 102;
+    public const int MessageTooBig = 103;
+    public const int SlowConsumer = 104;
+    public const int SendTimedOut = 105;
+    public const int HandlerFailed = 106;
+    public const int ShuttingDown = 107;
+
+    // Sessions: 2xx
+    public const int MessageProcessed = 200;
+    public const int SessionCreated = 201;
+    public const int SessionEnded = 202;
+    public const int SessionDeleted = 203;
+    public const int SessionExpired = 204;
+    public const int RateLimitClose = 205;
+    public const int SessionSummary = 206;
+    public const int StoreUnavailable = 207;
+    public const int HostResumed = 208;
+
+    // Backplane: 3xx
+    public const int RedisConnected = 300;
+    public const int RedisConnectionFailed = 301;
+    public const int RedisNodeDead = 302;
+    public const int RedisEventDropped = 303;
+}

@@ -1,0 +1,12 @@
+using SfaMirror.Server;
+
+var builder = WebApplication.CreateSlimBuilder(args);
+builder.ConfigureRelayHost();
+builder.Services.AddRelay(builder.Configuration);
+
+var app = builder.Build();
+app.UseRelay();
+app.Run();
+
+/// <summary>Visible to tests, which start real servers of their own.</summary>
+public partial class Program;

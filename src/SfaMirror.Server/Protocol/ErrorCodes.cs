@@ -1,0 +1,39 @@
+namespace SfaMirror.Server.Protocol;
+
+/// <summary>
+/// The <c>ERROR</c> codes of PROTOCOL.md and their messages. Where the original Node.js server had
+/// a message, its words are kept so that old apps showing it keep showing the same text.
+/// </summary>
+public static class ErrorCodes
+{
+    public const string InvalidJson = "INVALID_JSON";
+    public const string InvalidMessage = "INVALID_MESSAGE";
+    public const string UnknownType = "UNKNOWN_TYPE";
+    public const string SessionIdRequired = "SESSION_ID_REQUIRED";
+    public const string SessionNotFound = "SESSION_NOT_FOUND";
+    public const string NotInSession = "NOT_IN_SESSION";
+    public const string NotHost = "NOT_HOST";
+    public const string SessionFull = "SESSION_FULL";
+    public const string ServerBusy = "SERVER_BUSY";
+    public const string UnsupportedFrame = "UNSUPPORTED_FRAME";
+    public const string RateLimited = "RATE_LIMITED";
+    /// <summary>The session store (Redis) cannot be reached; the request was not carried out.</summary>
+    public const string StoreUnavailable = "STORE_UNAVAILABLE";
+
+    public static string DefaultMessage(string code) => code switch
+    {
+        InvalidJson => "Invalid message format",
+        InvalidMessage => "Invalid message",
+        UnknownType => "Unknown message type",
+        SessionIdRequired => "Session ID is required",
+        SessionNotFound => "Invalid session ID",
+        NotInSession => "Not a member of this session",
+        NotHost => "Only the host can end the session",
+        SessionFull => "Session is full",
+        ServerBusy => "Server is busy, try again later",
+        UnsupportedFrame => "Binary frames are not supported",
+        RateLimited => "Too many messages",
+        StoreUnavailable => "Session store is unavailable, try again shortly",
+        _ => "Error",
+    };
+}

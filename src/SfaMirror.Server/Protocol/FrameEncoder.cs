@@ -1,0 +1,175 @@
+using System.Buffers;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace SfaMirror.Server.Protocol;
+
+/// <summary>
+/// Encodes every server-to-client frame. Each frame is written once into a byte array that is then
+/// shared by all its recipients; payloads and request ids are copied in as the raw JSON they arrived as.
+/// </summary>
+public static class FrameEncoder
+{
+    private static readonly JsonWriterOptions WriterOptions = new()
+    {
+        // Payloads are raw JSON the parser already validated; the writer must not re-check or re-escape them.
+        SkipValidation = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
+    [ThreadStatic] private static Utf8JsonWriter? t_writer;
+
+    /// <summary>A relayed or stored state frame: <c>{"type","sessionId","seq","payload"[,"requestId"]}</c>.</summary>
+    public static byte[] State(StateKind kind, string code, long seq, ReadOnlySpan<byte> payload, ReadOnlySpan<byte> requestId = default)
+    {
+        var w = Begin(StateKinds.MessageType(kind), code);
+        w.WriteNumber("seq"u8, seq);
+        w.WritePropertyName("payload"u8);
+        if (payload.IsEmpty) w.WriteNullValue(); else w.WriteRawValue(payload, skipInputValidation: true);
+        return End(w, requestId);
+    }
+
+    /// <summary>The raw payload inside a frame made by <see cref="State"/> (without a request id).</summary>
+    public static ReadOnlySpan<byte> PayloadOfState(byte[] stateFrame)
+    {
+        // The header holds only the type, a code and a number, so the first "payload": is the property.
+        var start = stateFrame.AsSpan().IndexOf("\"payload\":"u8) + "\"payload\":"u8.Length;
+        return stateFrame.AsSpan(start, stateFrame.Length - 1 - start);
+    }
+
+    public static byte[] SessionCreated(string code, string resumeToken, ReadOnlySpan<byte> requestId)
+    {
+        var w = Begin(MessageTypes.SessionCreated, code);
+        w.WriteStartObject("payload"u8);
+        w.WriteString("sessionId"u8, code);
+        w.WriteString("role"u8, "host"u8);
+        w.WriteString("resumeToken"u8, resumeToken);
+        w.WriteEndObject();
+        return End(w, requestId);
+    }
+
+    public static byte[] SessionJoined(string code, MemberRole role, int members, ReadOnlySpan<byte> requestId)
+    {
+        var w = Begin(MessageTypes.SessionJoined, code);
+        w.WriteStartObject("payload"u8);
+        w.WriteString("sessionId"u8, code);
+        w.WriteString("role"u8, MemberRoles.Name(role));
+        w.WriteNumber("members"u8, members);
+        w.WriteEndObject();
+        return End(w, requestId);
+    }
+
+    public static byte[] PeerJoined(string code, MemberRole role, int members)
+    {
+        var w = Begin(MessageTypes.PeerJoined, code);
+        w.WriteStartObject("payload"u8);
+        w.WriteString("role"u8, MemberRoles.Name(role));
+        w.WriteNumber("members"u8, members);
+        w.WriteEndObject();
+        return End(w, default);
+    }
+
+    public static byte[] PeerLeft(string code, MemberRole role, int members, LeaveReason reason)
+    {
+        var w = Begin(MessageTypes.PeerLeft, code);
+        w.WriteStartObject("payload"u8);
+        w.WriteString("role"u8, MemberRoles.Name(role));
+        w.WriteNumber("members"u8, members);
+        w.WriteString("reason"u8, Reasons.Name(reason));
+        w.WriteEndObject();
+        return End(w, default);
+    }
+
+    public static byte[] SessionLeft(string code, ReadOnlySpan<byte> requestId) =>
+        End(Begin(MessageTypes.SessionLeft, code), requestId);
+
+    public static byte[] SessionEnded(string code, EndReason reason, ReadOnlySpan<byte> requestId)
+    {
+        var w = Begin(MessageTypes.SessionEnded, code);
+        w.WriteStartObject("payload"u8);
+        w.WriteString("reason"u8, Reasons.Name(reason));
+        w.WriteEndObject();
+        return End(w, requestId);
+    }
+
+    public static byte[] AckDelivered(string code, int delivered, ReadOnlySpan<byte> requestId)
+    {
+        var w = Begin(MessageTypes.Ack, code);
+        w.WriteStartObject("payload"u8);
+        w.WriteNumber("delivered"u8, delivered);
+        w.WriteEndObject();
+        return End(w, requestId);
+    }
+
+    public static byte[] AckNotFound(string code, ReadOnlySpan<byte> requestId)
+    {
+        var w = Begin(MessageTypes.Ack, code);
+        w.WriteStartObject("payload"u8);
+        w.WriteBoolean("found"u8, false);
+        w.WriteEndObject();
+        return End(w, requestId);
+    }
+
+    public static byte[] Pong(ReadOnlySpan<byte> payload, ReadOnlySpan<byte> requestId)
+    {
+        var w = Begin(MessageTypes.Pong, null);
+        if (!payload.IsEmpty)
+        {
+            w.WritePropertyName("payload"u8);
+            w.WriteRawValue(payload, skipInputValidation: true);
+        }
+        return End(w, requestId);
+    }
+
+    public static byte[] Error(string errorCode, string message, string? sessionId, ReadOnlySpan<byte> requestId)
+    {
+        var w = Begin(MessageTypes.Error, sessionId);
+        w.WriteStartObject("payload"u8);
+        w.WriteString("message"u8, message);
+        w.WriteString("code"u8, errorCode);
+        w.WriteEndObject();
+        return End(w, requestId);
+    }
+
+    private static Utf8JsonWriter Begin(string type, string? sessionId)
+    {
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
+        buffer.ResetWrittenCount();
+        var w = t_writer;
+        if (w is null)
+        {
+            w = t_writer = new Utf8JsonWriter(buffer, WriterOptions);
+        }
+        else
+        {
+            w.Reset(buffer);
+        }
+        w.WriteStartObject();
+        w.WriteString("type"u8, type);
+        if (sessionId is not null)
+        {
+            w.WriteString("sessionId"u8, sessionId);
+        }
+        return w;
+    }
+
+    private static byte[] End(Utf8JsonWriter w, ReadOnlySpan<byte> requestId)
+    {
+        if (!requestId.IsEmpty)
+        {
+            w.WritePropertyName("requestId"u8);
+            w.WriteRawValue(requestId, skipInputValidation: true);
+        }
+        w.WriteEndObject();
+        w.Flush();
+        var bytes = t_buffer!.WrittenSpan.ToArray();
+        if (t_buffer.Capacity > 256 * 1024)
+        {
+            // Do not keep a huge buffer alive on a thread after one large payload went through.
+            t_buffer = null;
+            t_writer = null;
+        }
+        return bytes;
+    }
+}

@@ -1,0 +1,39 @@
+namespace SfaMirror.Server.Protocol;
+
+/// <summary>The wire names of every message type, in one place.</summary>
+public static class MessageTypes
+{
+    public const string CreateSession = "CREATE_SESSION";
+    public const string JoinSession = "JOIN_SESSION";
+    public const string ViewCustomer = "VIEW_CUSTOMER";
+    public const string ViewProduct = "VIEW_PRODUCT";
+    public const string RequestCustomerUpdate = "REQUEST_CUSTOMER_UPDATE";
+    public const string RequestProductUpdate = "REQUEST_PRODUCT_UPDATE";
+    public const string LeaveSession = "LEAVE_SESSION";
+    public const string EndSession = "END_SESSION";
+    public const string Ping = "PING";
+
+    public const string SessionCreated = "SESSION_CREATED";
+    public const string SessionJoined = "SESSION_JOINED";
+    public const string PeerJoined = "PEER_JOINED";
+    public const string PeerLeft = "PEER_LEFT";
+    public const string SessionLeft = "SESSION_LEFT";
+    public const string SessionEnded = "SESSION_ENDED";
+    public const string Ack = "ACK";
+    public const string Pong = "PONG";
+    public const string Error = "ERROR";
+
+    public static string NameOf(MessageKind kind) => kind switch
+    {
+        MessageKind.CreateSession => CreateSession,
+        MessageKind.JoinSession => JoinSession,
+        MessageKind.ViewCustomer => ViewCustomer,
+        MessageKind.ViewProduct => ViewProduct,
+        MessageKind.RequestCustomerUpdate => RequestCustomerUpdate,
+        MessageKind.RequestProductUpdate => RequestProductUpdate,
+        MessageKind.LeaveSession => LeaveSession,
+        MessageKind.EndSession => EndSession,
+        MessageKind.Ping => Ping,
+        _ => "UNKNOWN",
+    };
+}

@@ -1,0 +1,14 @@
+namespace SfaMirror.Server.Protocol;
+
+/// <summary>The two pieces of mirrored state a session holds.</summary>
+public enum StateKind : byte
+{
+    Customer = 0,
+    Product = 1,
+}
+
+public static class StateKinds
+{
+    public static string MessageType(StateKind kind) =>
+        kind == StateKind.Customer ? MessageTypes.ViewCustomer : MessageTypes.ViewProduct;
+}

@@ -1,0 +1,24 @@
+using SfaMirror.Server.Transport;
+
+namespace SfaMirror.Server;
+
+/// <summary>Maps the relay's WebSocket endpoints (<c>/</c> and <c>/ws</c>) and its health endpoint.</summary>
+public static class RelayEndpointRouteBuilderExtensions
+{
+    public static WebApplication UseRelay(this WebApplication app)
+    {
+        app.UseWebSockets();
+        // The apps connect to ws://host:3000 (path "/"); "/ws" is accepted too. A plain GET falls through.
+        app.Use(async (context, next) =>
+        {
+            if (context.WebSockets.IsWebSocketRequest && context.Request.Path.Value is "/" or "/ws" or "")
+            {
+                await context.RequestServices.GetRequiredService<RelayWebSocketEndpoint>().HandleAsync(context);
+                return;
+            }
+            await next(context);
+        });
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        return app;
+    }
+}

@@ -1,0 +1,48 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using SfaMirror.Server.Backplane;
+using SfaMirror.Server.Backplane.InMemory;
+using SfaMirror.Server.Backplane.Redis;
+using SfaMirror.Server.Observability;
+using SfaMirror.Server.Sessions;
+using SfaMirror.Server.Transport;
+
+namespace SfaMirror.Server;
+
+/// <summary>Registers the relay: options, transport, sessions, the backplane and observability.</summary>
+public static class RelayServiceCollectionExtensions
+{
+    public static IServiceCollection AddRelay(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<RelayOptions>()
+            .Bind(configuration.GetSection(RelayOptions.SectionName))
+            .ValidateDataAnnotations()
+            .Validate(o => o.KeepAliveTimeoutSeconds >= o.KeepAliveIntervalSeconds, "KeepAliveTimeoutSeconds must be at least KeepAliveIntervalSeconds")
+            .Validate(o => o.MaxQueuedBytes > o.CoalesceAboveBytes, "MaxQueuedBytes must be larger than CoalesceAboveBytes")
+            .ValidateOnStart();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<RelayMetrics>();
+        services.AddSingleton<ConnectionTracker>();
+        services.AddSingleton<RelayWebSocketEndpoint>();
+        services.AddSingleton<NodeIdentity>();
+        services.AddSingleton<SessionCodeGenerator>();
+        services.AddSingleton<SessionHub>();
+        services.AddSingleton<ISessionEventSink>(sp => sp.GetRequiredService<SessionHub>());
+        services.AddSingleton<IConnectionHandlerFactory, ClientSessionFactory>();
+
+        if (string.IsNullOrWhiteSpace(configuration[$"{RelayOptions.SectionName}:Redis"]))
+        {
+            services.AddSingleton<InMemorySessionStore>();
+            services.AddSingleton<ISessionStore>(sp => sp.GetRequiredService<InMemorySessionStore>());
+            services.AddSingleton<ISessionSubscriptions>(sp => sp.GetRequiredService<InMemorySessionStore>());
+        }
+        else
+        {
+            services.AddRedisBackplane();
+        }
+
+        services.AddHostedService<SessionLifecycleService>();
+        services.AddHostedService<GracefulShutdown>();
+        return services;
+    }
+}

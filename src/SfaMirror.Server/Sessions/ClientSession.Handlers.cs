@@ -1,0 +1,247 @@
+using SfaMirror.Server.Backplane;
+using SfaMirror.Server.Protocol;
+
+namespace SfaMirror.Server.Sessions;
+
+internal sealed partial class ClientSession
+{
+    private const int MaxCodeDraws = 16;
+
+    private async ValueTask CreateAsync(InboundMessage msg, CancellationToken ct)
+    {
+        if (CurrentCode is { } current)
+        {
+            await LeaveCurrentAsync(current, ct).ConfigureAwait(false);
+        }
+        var resumeToken = ResumeToken.Create();
+        for (var draw = 0; draw < MaxCodeDraws; draw++)
+        {
+            var code = _codes.Next();
+            await EnterAsync(code, ct).ConfigureAwait(false);
+            var status = await Guard(_store.CreateAsync(code, MemberId, resumeToken, msg.RequestId, ct), code).ConfigureAwait(false);
+            if (status == StoreStatus.Ok)
+            {
+                SetMembership(code, MemberRole.Host);
+                _metrics.SessionCreated();
+                Log.SessionCreated(_logger, code, _connection.Id);
+                return;
+            }
+            await ExitAsync(code).ConfigureAwait(false);
+            if (status != StoreStatus.CodeTaken)
+            {
+                SendError(ErrorCodeOf(status), msg);
+                return;
+            }
+        }
+        SendError(ErrorCodes.ServerBusy, msg);
+    }
+
+    private async ValueTask JoinAsync(InboundMessage msg, CancellationToken ct)
+    {
+        var code = msg.SessionCode;
+        if (code is null)
+        {
+            SendError(ErrorCodes.SessionIdRequired, msg);
+            return;
+        }
+        if (!JoinPayload.TryReadResumeToken(msg.Payload, out var resumeToken))
+        {
+            SendError(ErrorCodes.InvalidMessage, msg, "\"payload.resumeToken\" must be a string");
+            return;
+        }
+        if (_limiter.JoinsBlocked())
+        {
+            Refuse(msg);
+            return;
+        }
+        var current = CurrentCode;
+        if (current is not null && current != code)
+        {
+            await LeaveCurrentAsync(current, ct).ConfigureAwait(false);
+        }
+        if (current != code)
+        {
+            await EnterAsync(code, ct).ConfigureAwait(false);
+        }
+        var tokenHash = resumeToken is null ? null : ResumeToken.Hash(resumeToken);
+        var result = await Guard(_store.JoinAsync(code, MemberId, tokenHash, msg.RequestId, ct), current == code ? null : code).ConfigureAwait(false);
+        if (result.Status == StoreStatus.Ok)
+        {
+            SetMembership(code, result.Role);
+            return;
+        }
+        if (current == code)
+        {
+            ForgetMembership(code);
+        }
+        await ExitAsync(code).ConfigureAwait(false);
+        if (result.Status == StoreStatus.NotFound)
+        {
+            _limiter.RecordFailedJoin();
+        }
+        SendError(ErrorCodeOf(result.Status), msg);
+    }
+
+    private async ValueTask UpdateAsync(InboundMessage msg, StateKind kind, CancellationToken ct)
+    {
+        if (ResolveSession(msg) is not { } code)
+        {
+            return;
+        }
+        var result = await _store.UpdateAsync(code, MemberId, kind, msg.Payload, ct).ConfigureAwait(false);
+        if (result.Status != StoreStatus.Ok)
+        {
+            await FailAsync(code, result.Status, msg).ConfigureAwait(false);
+            return;
+        }
+        if (!msg.RequestId.IsEmpty)
+        {
+            _connection.Send(FrameEncoder.AckDelivered(code, result.Delivered, msg.RequestId.Span));
+        }
+    }
+
+    private async ValueTask ReadAsync(InboundMessage msg, StateKind kind, CancellationToken ct)
+    {
+        if (ResolveSession(msg) is not { } code)
+        {
+            return;
+        }
+        var result = await _store.ReadAsync(code, MemberId, kind, msg.RequestId, ct).ConfigureAwait(false);
+        if (result.Status != StoreStatus.Ok)
+        {
+            await FailAsync(code, result.Status, msg).ConfigureAwait(false);
+        }
+        else if (result.Frame is not null)
+        {
+            _connection.Send(result.Frame);
+        }
+        else if (!msg.RequestId.IsEmpty)
+        {
+            _connection.Send(FrameEncoder.AckNotFound(code, msg.RequestId.Span));
+        }
+    }
+
+    private async ValueTask LeaveSessionAsync(InboundMessage msg, CancellationToken ct)
+    {
+        if (ResolveSession(msg) is not { } code)
+        {
+            return;
+        }
+        await LeaveCurrentAsync(code, ct).ConfigureAwait(false);
+        _connection.Send(FrameEncoder.SessionLeft(code, msg.RequestId.Span));
+    }
+
+    private async ValueTask EndAsync(InboundMessage msg, CancellationToken ct)
+    {
+        if (ResolveSession(msg) is not { } code)
+        {
+            return;
+        }
+        var status = await _store.EndAsync(code, MemberId, msg.RequestId, ct).ConfigureAwait(false);
+        if (status == StoreStatus.Ok)
+        {
+            _metrics.SessionEnded();
+            Log.SessionEnded(_logger, code, Reasons.Name(EndReason.EndedByHost));
+            return;
+        }
+        await FailAsync(code, status, msg).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The session a message acts on: its <c>sessionId</c>, else the sender's session. Answers
+    /// <c>SESSION_ID_REQUIRED</c> or <c>NOT_IN_SESSION</c> (never disclosing whether a code exists) and returns null.
+    /// </summary>
+    private string? ResolveSession(InboundMessage msg)
+    {
+        var current = CurrentCode;
+        var code = msg.SessionCode ?? current;
+        if (code is null)
+        {
+            SendError(ErrorCodes.SessionIdRequired, msg);
+            return null;
+        }
+        if (code != current)
+        {
+            SendError(ErrorCodes.NotInSession, msg);
+            return null;
+        }
+        return code;
+    }
+
+    private async ValueTask FailAsync(string code, StoreStatus status, InboundMessage msg)
+    {
+        if (status == StoreStatus.NotMember && ForgetMembership(code))
+        {
+            // The store no longer counts us in (the session ended or expired meanwhile).
+            await _subscriptions.UnsubscribeAsync(code).ConfigureAwait(false);
+        }
+        SendError(ErrorCodeOf(status), msg);
+    }
+
+    private async ValueTask LeaveCurrentAsync(string code, CancellationToken ct)
+    {
+        ForgetMembership(code);
+        await LeaveAsync(code, LeaveReason.Left, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Leaves a session this connection was a member of (membership already forgotten).</summary>
+    private async ValueTask LeaveAsync(string code, LeaveReason reason, CancellationToken ct)
+    {
+        _hub.Detach(code, MemberId);
+        try
+        {
+            await _store.LeaveAsync(code, MemberId, reason, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            await _subscriptions.UnsubscribeAsync(code).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Starts listening to a session before asking the store to let us in, so no event is missed.</summary>
+    private async ValueTask EnterAsync(string code, CancellationToken ct)
+    {
+        await _subscriptions.SubscribeAsync(code, ct).ConfigureAwait(false);
+        _hub.Attach(code, this);
+    }
+
+    private async ValueTask ExitAsync(string code)
+    {
+        _hub.Detach(code, MemberId);
+        await _subscriptions.UnsubscribeAsync(code).ConfigureAwait(false);
+    }
+
+    /// <summary>Awaits a store call; when the store is unreachable, undoes <see cref="EnterAsync"/> before reporting it.</summary>
+    private async ValueTask<T> Guard<T>(ValueTask<T> call, string? enteredCode)
+    {
+        try
+        {
+            return await call.ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException) when (enteredCode is not null)
+        {
+            await ExitAsync(enteredCode).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private void SetMembership(string code, MemberRole role)
+    {
+        lock (_gate)
+        {
+            _code = code;
+        }
+        _metrics.MemberJoined(role);
+    }
+
+    private static string ErrorCodeOf(StoreStatus status) => status switch
+    {
+        StoreStatus.NotFound => ErrorCodes.SessionNotFound,
+        StoreStatus.NotMember => ErrorCodes.NotInSession,
+        StoreStatus.NotHost => ErrorCodes.NotHost,
+        StoreStatus.Full => ErrorCodes.SessionFull,
+        StoreStatus.Busy => ErrorCodes.ServerBusy,
+        StoreStatus.Unavailable => ErrorCodes.StoreUnavailable,
+        _ => ErrorCodes.ServerBusy,
+    };
+}

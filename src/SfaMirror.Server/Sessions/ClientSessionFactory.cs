@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SfaMirror.Server.Backplane;
+using SfaMirror.Server.Observability;
+using SfaMirror.Server.Transport;
+
+namespace SfaMirror.Server.Sessions;
+
+internal sealed class ClientSessionFactory(
+    ISessionStore store,
+    ISessionSubscriptions subscriptions,
+    SessionHub hub,
+    SessionCodeGenerator codes,
+    NodeIdentity node,
+    IOptions<RelayOptions> options,
+    RelayMetrics metrics,
+    ILogger<ClientSession> logger) : IConnectionHandlerFactory
+{
+    public IConnectionHandler Create(RelayConnection connection) =>
+        new ClientSession(connection, node.MemberIdOf(connection.Id), store, subscriptions, hub, codes, options.Value, metrics, logger);
+}

@@ -1,0 +1,36 @@
+using System.Collections.Concurrent;
+using SfaMirror.Server.Observability;
+
+namespace SfaMirror.Server.Transport;
+
+/// <summary>Every open connection of this node: for ids, counts, the send-queue gauge and closing all on shutdown.</summary>
+public sealed class ConnectionTracker
+{
+    private readonly ConcurrentDictionary<long, RelayConnection> _open = new();
+    private long _lastId;
+
+    public ConnectionTracker(RelayMetrics metrics)
+    {
+        metrics.SendQueueBytes = TotalQueuedBytes;
+    }
+
+    public int Count => _open.Count;
+
+    public long NextId() => Interlocked.Increment(ref _lastId);
+
+    public void Add(RelayConnection connection) => _open[connection.Id] = connection;
+
+    public void Remove(RelayConnection connection) => _open.TryRemove(connection.Id, out _);
+
+    public IEnumerable<RelayConnection> Snapshot() => _open.Values;
+
+    private long TotalQueuedBytes()
+    {
+        long total = 0;
+        foreach (var connection in _open.Values)
+        {
+            total += connection.QueuedBytes;
+        }
+        return total;
+    }
+}

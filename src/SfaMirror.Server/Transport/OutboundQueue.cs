@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using SfaMirror.Server.Protocol;
+
+namespace SfaMirror.Server.Transport;
+
+/// <summary>
+/// A connection's outbound messages not yet written to its socket, bounded in bytes. Many threads
+/// enqueue (never waiting); one send loop drains. While the queue holds more than the coalescing
+/// threshold, a relayed state update replaces the waiting one of the same kind and session in place,
+/// so a slow member skips intermediate states but always ends on the latest one.
+/// </summary>
+public sealed class OutboundQueue
+{
+    private readonly object _lock = new();
+    private readonly int _coalesceAboveBytes;
+    private readonly int _maxQueuedBytes;
+    private readonly SemaphoreSlim _signal = new(0, 1);
+    private Queue<Entry> _pending = new();
+    private Queue<Entry> _draining = new();
+    private Entry? _waitingCustomer;
+    private Entry? _waitingProduct;
+    private long _bytes;
+    private bool _signaled;
+    private bool _completed;
+
+    public OutboundQueue(int coalesceAboveBytes, int maxQueuedBytes)
+    {
+        _coalesceAboveBytes = coalesceAboveBytes;
+        _maxQueuedBytes = maxQueuedBytes;
+    }
+
+    /// <summary>Bytes queued or being written.</summary>
+    public long QueuedBytes => Volatile.Read(ref _bytes);
+
+    /// <param name="frame">An encoded frame, possibly shared with other recipients; never modified.</param>
+    /// <param name="coalesceAs">The state kind when the frame is a relayed update that a newer one may replace.</param>
+    /// <param name="sessionCode">The session of a coalescible update.</param>
+    public EnqueueResult Enqueue(byte[] frame, StateKind? coalesceAs = null, string? sessionCode = null)
+    {
+        lock (_lock)
+        {
+            if (_completed)
+            {
+                return EnqueueResult.Closed;
+            }
+            if (coalesceAs is { } kind && _bytes > _coalesceAboveBytes)
+            {
+                var waiting = kind == StateKind.Customer ? _waitingCustomer : _waitingProduct;
+                if (waiting is not null && waiting.SessionCode == sessionCode)
+                {
+                    _bytes += frame.Length - waiting.Frame.Length;
+                    waiting.Frame = frame;
+                    return EnqueueResult.Coalesced;
+                }
+            }
+            if (_bytes + frame.Length > _maxQueuedBytes)
+            {
+                return EnqueueResult.Overflow;
+            }
+            var entry = new Entry(frame, coalesceAs is null ? null : sessionCode, coalesceAs is not null, Stopwatch.GetTimestamp());
+            _pending.Enqueue(entry);
+            _bytes += frame.Length;
+            if (coalesceAs == StateKind.Customer) _waitingCustomer = entry;
+            else if (coalesceAs == StateKind.Product) _waitingProduct = entry;
+            if (!_signaled)
+            {
+                _signaled = true;
+                _signal.Release();
+            }
+            return EnqueueResult.Queued;
+        }
+    }
+
+    /// <summary>
+    /// Waits until frames are queued, then hands them all to the caller (the one send loop) in order.
+    /// Returns null once the queue is completed and empty. The returned queue is the caller's until its next call.
+    /// </summary>
+    public async ValueTask<Queue<Entry>?> TakeAllAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            lock (_lock)
+            {
+                if (_pending.Count > 0)
+                {
+                    (_pending, _draining) = (_draining, _pending);
+                    _waitingCustomer = null;
+                    _waitingProduct = null;
+                    return _draining;
+                }
+                if (_completed)
+                {
+                    return null;
+                }
+            }
+            await _signal.WaitAsync(cancellationToken).ConfigureAwait(false);
+            lock (_lock)
+            {
+                // The release was consumed; the next enqueue may release again (the semaphore's maximum is 1).
+                _signaled = false;
+            }
+        }
+    }
+
+    /// <summary>Called by the send loop after a taken frame was written.</summary>
+    public void Written(int frameBytes)
+    {
+        lock (_lock)
+        {
+            _bytes -= frameBytes;
+        }
+    }
+
+    /// <summary>Refuses further frames and wakes the send loop; what is queued is still handed out.</summary>
+    public void Complete(bool discardPending)
+    {
+        lock (_lock)
+        {
+            _completed = true;
+            if (discardPending)
+            {
+                foreach (var e in _pending) _bytes -= e.Frame.Length;
+                _pending.Clear();
+                _waitingCustomer = null;
+                _waitingProduct = null;
+            }
+            if (!_signaled)
+            {
+                _signaled = true;
+                _signal.Release();
+            }
+        }
+    }
+
+    /// <summary>One queued frame; its bytes may be swapped for a newer state while it waits.</summary>
+    public sealed class Entry(byte[] frame, string? sessionCode, bool isRelayedState, long enqueuedAt)
+    {
+        public byte[] Frame { get; set; } = frame;
+        public string? SessionCode { get; } = sessionCode;
+        public bool IsRelayedState { get; } = isRelayedState;
+        /// <summary><see cref="Stopwatch.GetTimestamp"/> when first queued (kept when coalesced), for the latency metric.</summary>
+        public long EnqueuedAt { get; } = enqueuedAt;
+    }
+}

@@ -1,0 +1,53 @@
+using System.Net.WebSockets;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SfaMirror.Server.Observability;
+
+namespace SfaMirror.Server.Transport;
+
+/// <summary>Accepts a WebSocket upgrade and runs the connection until it closes.</summary>
+public sealed partial class RelayWebSocketEndpoint(
+    ConnectionTracker tracker,
+    IConnectionHandlerFactory handlers,
+    IOptions<RelayOptions> options,
+    RelayMetrics metrics,
+    ILogger<RelayConnection> logger)
+{
+    private readonly RelayOptions _options = options.Value;
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+        {
+            // Real ping frames, and a peer that does not answer within the timeout is dropped.
+            KeepAliveInterval = _options.KeepAliveInterval,
+            KeepAliveTimeout = _options.KeepAliveTimeout,
+        }).ConfigureAwait(false);
+
+        var remote = $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}";
+        await using var connection = new RelayConnection(tracker.NextId(), remote, socket, _options, metrics, logger);
+        tracker.Add(connection);
+        metrics.ConnectionOpened();
+        Log.Opened(logger, connection.Id, remote);
+        try
+        {
+            await connection.RunAsync(handlers.Create(connection), context.RequestAborted).ConfigureAwait(false);
+        }
+        finally
+        {
+            tracker.Remove(connection);
+            metrics.ConnectionClosed();
+            Log.Closed(logger, connection.Id, remote, socket.CloseStatus is { } s ? (int)s : null);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventIds.ConnectionOpened, LogLevel.Information, "Connection {ConnectionId} opened from {RemoteAddress}")]
+        public static partial void Opened(ILogger logger, long connectionId, string remoteAddress);
+
+        [LoggerMessage(EventIds.ConnectionClosed, LogLevel.Information, "Connection {ConnectionId} from {RemoteAddress} closed (status {CloseStatus})")]
+        public static partial void Closed(ILogger logger, long connectionId, string remoteAddress, int? closeStatus);
+    }
+}
