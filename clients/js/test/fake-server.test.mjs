@@ -276,6 +276,37 @@ test('off removes a handler', T, async () => {
   assert.deepEqual(seen, []);
 });
 
-test('the constructor explains a missing WebSocket class', () => {
-  assert.throws(() => new MirrorClient({ url: 'ws://127.0.0.1:1' }), /options\.WebSocket/);
+/** Runs `body` with globalThis.WebSocket set to `value` (or removed when undefined), as a platform would have it. */
+async function withPlatformWebSocket(value, body) {
+  const saved = Object.getOwnPropertyDescriptor(globalThis, 'WebSocket');
+  if (value === undefined) {
+    delete globalThis.WebSocket;
+  } else {
+    Object.defineProperty(globalThis, 'WebSocket', { value, configurable: true, writable: true });
+  }
+  try {
+    return await body();
+  } finally {
+    delete globalThis.WebSocket;
+    if (saved) {
+      Object.defineProperty(globalThis, 'WebSocket', saved);
+    }
+  }
+}
+
+test('the constructor explains a missing WebSocket class', async () => {
+  await withPlatformWebSocket(undefined, () => {
+    assert.throws(() => new MirrorClient({ url: 'ws://127.0.0.1:1' }), /options\.WebSocket/);
+  });
+});
+
+test('without options.WebSocket the client uses the platform WebSocket', T, async () => {
+  const server = await fake({ onMessage: (msg, socket) => send(socket, { type: 'PONG', requestId: msg.requestId }) });
+  const client = await withPlatformWebSocket(WebSocket, () => new MirrorClient({ url: server.url, heartbeatIntervalMs: 0 }));
+  try {
+    assert.equal(typeof (await client.ping()), 'number');
+    assert.equal(server.sockets.length, 1);
+  } finally {
+    client.close();
+  }
 });
