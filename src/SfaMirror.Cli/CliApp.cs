@@ -16,7 +16,9 @@ internal static class CliApp
 
     public static Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken)
     {
-        var configuration = new InvocationConfiguration { Output = console.Output, Error = console.Error };
-        return Build(console).Parse(args).InvokeAsync(configuration, cancellationToken);
+        // "@file.json" is a payload, not a response file of more arguments.
+        var parsing = new ParserConfiguration { ResponseFileTokenReplacer = null };
+        var invocation = new InvocationConfiguration { Output = console.Output, Error = console.Error };
+        return Build(console).Parse(args, parsing).InvokeAsync(invocation, cancellationToken);
     }
 }
