@@ -53,7 +53,12 @@ public sealed partial class MirrorClient
             _pending.FailAll(new MirrorException(MirrorErrorCodes.ConnectionLost, "The connection dropped before the reply arrived."));
             socket.Dispose();
 
-            if (stopping.IsCancellationRequested || !_options.Reconnect.Enabled || (int?)closeStatus == HostResumedElsewhere)
+            if ((int?)closeStatus == HostResumedElsewhere)
+            {
+                RaiseError(new MirrorException(MirrorErrorCodes.HostResumedElsewhere, "Another connection resumed this session as host."));
+                break;
+            }
+            if (stopping.IsCancellationRequested || !_options.Reconnect.Enabled)
             {
                 break;
             }

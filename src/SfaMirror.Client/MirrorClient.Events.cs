@@ -144,9 +144,9 @@ public sealed partial class MirrorClient
         }
     }
 
-    private void RaiseError(MirrorException error) => Invoke(Error, error);
+    private void RaiseError(MirrorException error) => Invoke(Error, error, reportFailure: false);
 
-    private void Invoke<T>(EventHandler<T>? handler, T args)
+    private void Invoke<T>(EventHandler<T>? handler, T args, bool reportFailure = true)
     {
         if (handler is null)
         {
@@ -158,9 +158,14 @@ public sealed partial class MirrorClient
             {
                 single(this, args);
             }
-            catch (Exception)
+            catch (Exception ex) when (reportFailure)
             {
                 // A throwing handler is the application's bug; it must not stop the receive loop or the other handlers.
+                RaiseError(new MirrorException(MirrorErrorCodes.ListenerError, "An event handler threw.", innerException: ex));
+            }
+            catch (Exception)
+            {
+                // An Error handler that throws has nowhere left to report to.
             }
         }
     }

@@ -65,7 +65,8 @@ public sealed partial class MirrorClient : IAsyncDisposable
     /// <summary><c>host</c> or <c>viewer</c> in the current session, if any.</summary>
     public string? Role => Volatile.Read(ref _session)?.Role;
 
-    /// <summary>Opens the connection; fails when the server cannot be reached (no retry for the first connection).</summary>
+    /// <summary>Opens the connection; fails with <c>CONNECT_FAILED</c> when the server cannot be reached (no retry for
+    /// the first connection).</summary>
     public async Task ConnectAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
@@ -85,6 +86,11 @@ public sealed partial class MirrorClient : IAsyncDisposable
         try
         {
             socket = await OpenSocketAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            SetState(ConnectionState.Closed);
+            throw new MirrorException(MirrorErrorCodes.ConnectFailed, $"Cannot open {_options.Url}: {ex.Message}", innerException: ex);
         }
         catch
         {
@@ -316,7 +322,7 @@ public sealed partial class MirrorClient : IAsyncDisposable
     {
         if (reply.Type != type)
         {
-            throw new MirrorException(MirrorErrorCodes.MalformedMessage, $"Expected {type} but the server answered {reply.Type}.", reply.RequestId);
+            throw new MirrorException(MirrorErrorCodes.UnexpectedReply, $"Expected {type} but the server answered {reply.Type}.", reply.RequestId);
         }
     }
 

@@ -7,11 +7,11 @@ public sealed class MirrorClientOptions
     public Uri Url { get; set; } = new("ws://localhost:3000");
 
     /// <summary>How long a request waits for its reply (and for a lost connection to come back) before it fails with <c>TIMEOUT</c>.</summary>
-    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How often an application-level <c>PING</c> checks the connection; a <c>PING</c> left unanswered for
     /// <see cref="RequestTimeout"/> drops the connection (and reconnects). <see cref="TimeSpan.Zero"/> turns it off.</summary>
-    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Whether and how fast a lost connection is re-established.</summary>
     public ReconnectOptions Reconnect { get; set; } = new();

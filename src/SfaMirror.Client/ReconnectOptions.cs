@@ -12,9 +12,9 @@ public sealed class ReconnectOptions
 
     public bool Enabled { get; set; } = true;
 
-    public TimeSpan InitialDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+    public TimeSpan InitialDelay { get; set; } = TimeSpan.FromMilliseconds(250);
 
-    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The wait before attempt <paramref name="attempt"/> (0 for the first), with jitter.</summary>
     internal TimeSpan DelayFor(int attempt, Random random)

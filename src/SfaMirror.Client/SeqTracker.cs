@@ -3,8 +3,8 @@ using SfaMirror.Client.Events;
 namespace SfaMirror.Client;
 
 /// <summary>
-/// The newest <c>seq</c> seen per kind of state, so that a state message older than (or the same as) one already
-/// shown is dropped, e.g. the state re-sent after a rejoin. Used from the receive loop only.
+/// The newest <c>seq</c> seen per kind of state, so that a state message older than one already shown is
+/// dropped as stale (the same seq, e.g. state re-sent after a rejoin, is shown again). Used from the receive loop only.
 /// </summary>
 internal sealed class SeqTracker
 {
@@ -26,7 +26,7 @@ internal sealed class SeqTracker
             return true;
         }
         ref var last = ref kind == StateKind.Customer ? ref _customer : ref _product;
-        if (value <= last)
+        if (value < last)
         {
             return false;
         }

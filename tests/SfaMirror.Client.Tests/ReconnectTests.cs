@@ -109,12 +109,14 @@ public sealed class ReconnectTests
         await using var original = await server.ConnectClientAsync();
         var created = await original.CreateSessionAsync().Within();
         var closed = Waits.Next<ConnectionState>(h => original.StateChanged += h, s => s == ConnectionState.Closed);
+        var error = Waits.Next<MirrorException>(h => original.Error += h);
         await using var successor = await server.ConnectClientAsync();
 
         var joined = await successor.JoinSessionAsync(created.SessionId, created.ResumeToken).Within();
 
         Assert.Equal("host", joined.Role);
         await closed.Within();
+        Assert.Equal(MirrorErrorCodes.HostResumedElsewhere, (await error.Within()).Code);
         Assert.Equal("host", successor.Role);
     }
 }

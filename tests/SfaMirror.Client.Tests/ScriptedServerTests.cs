@@ -81,7 +81,7 @@ public sealed class ScriptedServerTests
     }
 
     [Fact]
-    public async Task State_older_than_what_was_seen_is_dropped()
+    public async Task State_older_than_what_was_seen_is_dropped_and_the_same_seq_is_shown_again()
     {
         await using var server = await ScriptedServer.StartAsync();
         await using var client = await Clients.ConnectAsync(server.Uri);
@@ -98,8 +98,27 @@ public sealed class ScriptedServerTests
         await last.Within();
         lock (seen)
         {
-            Assert.Equal([5L, 6L], seen);
+            Assert.Equal([5L, 5L, 6L], seen);
         }
+    }
+
+    [Fact]
+    public async Task Throwing_handler_is_reported_as_an_error_and_the_loop_goes_on()
+    {
+        await using var server = await ScriptedServer.StartAsync();
+        await using var client = await Clients.ConnectAsync(server.Uri);
+        var connection = await server.AcceptAsync();
+        client.PeerJoined += (_, _) => throw new InvalidOperationException("app bug");
+        var error = Waits.Next<MirrorException>(h => client.Error += h);
+        var left = Waits.Next<PeerLeftEvent>(h => client.PeerLeft += h);
+
+        await connection.SendAsync("""{"type":"PEER_JOINED","sessionId":"ABCDEF","payload":{"role":"viewer","members":2}}""");
+        await connection.SendAsync("""{"type":"PEER_LEFT","sessionId":"ABCDEF","payload":{"role":"viewer","members":1,"reason":"left"}}""");
+
+        var reported = await error.Within();
+        Assert.Equal(MirrorErrorCodes.ListenerError, reported.Code);
+        Assert.IsType<InvalidOperationException>(reported.InnerException);
+        Assert.Equal(1, (await left.Within()).Members);
     }
 
     [Fact]

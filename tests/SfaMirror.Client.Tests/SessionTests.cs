@@ -208,6 +208,17 @@ public sealed class SessionTests
         Assert.Equal("SESSION_ID_REQUIRED", error.Code);
     }
 
+    [Fact]
+    public async Task Connecting_to_nothing_fails_with_connect_failed()
+    {
+        await using var client = new MirrorClient(Clients.Options(new Uri("ws://127.0.0.1:9/")));
+
+        var error = await Assert.ThrowsAsync<MirrorException>(() => client.ConnectAsync().Within());
+
+        Assert.Equal(MirrorErrorCodes.ConnectFailed, error.Code);
+        Assert.Equal(ConnectionState.Closed, client.State);
+    }
+
     private static async Task<(MirrorClient Host, MirrorClient Viewer, string Code)> StartSessionAsync(RelayServer server)
     {
         var host = await server.ConnectClientAsync();

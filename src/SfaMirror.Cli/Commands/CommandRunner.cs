@@ -15,6 +15,11 @@ internal static class CommandRunner
         {
             return await body().ConfigureAwait(false);
         }
+        catch (MirrorException ex) when (ex.Code == MirrorErrorCodes.ConnectFailed)
+        {
+            console.Say($"error: cannot reach {url}: {ex.InnerException?.Message ?? ex.Message}");
+            return Failed;
+        }
         catch (MirrorException ex)
         {
             console.Say($"error: {ex.Code}: {ex.Message}");
