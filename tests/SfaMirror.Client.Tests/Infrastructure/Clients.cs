@@ -2,7 +2,11 @@ using SfaMirror.Server.Tests.Infrastructure;
 
 namespace SfaMirror.Client.Tests.Infrastructure;
 
-/// <summary>Connected <see cref="MirrorClient"/>s with short times, so that timeouts and reconnects are quick to test.</summary>
+/// <summary>
+/// Connected <see cref="MirrorClient"/>s with short times, so that timeouts and reconnects are quick to test. The request
+/// timeout also bounds the WebSocket handshake, so tests keep it at a second or more: on a loaded machine a few
+/// hundred milliseconds is not enough to connect.
+/// </summary>
 internal static class Clients
 {
     public static MirrorClientOptions Options(Uri url) => new()
