@@ -10,7 +10,7 @@ public sealed class ScriptedServerTests
     public async Task Request_without_a_reply_times_out()
     {
         await using var server = await ScriptedServer.StartAsync();
-        await using var client = await Clients.ConnectAsync(server.Uri, o => o.RequestTimeout = TimeSpan.FromSeconds(1));
+        await using var client = await Clients.ConnectAsync(server.Uri, o => o.RequestTimeout = TimeSpan.FromSeconds(2));
         var connection = await server.AcceptAsync();
 
         var error = await Assert.ThrowsAsync<MirrorException>(() => client.PingAsync().Within());
@@ -128,7 +128,7 @@ public sealed class ScriptedServerTests
         await using var client = await Clients.ConnectAsync(server.Uri, o =>
         {
             o.HeartbeatInterval = TimeSpan.FromMilliseconds(100);
-            o.RequestTimeout = TimeSpan.FromSeconds(1);
+            o.RequestTimeout = TimeSpan.FromSeconds(2);
         });
         var first = await server.AcceptAsync();
         var reconnecting = Waits.Next<ConnectionState>(h => client.StateChanged += h, s => s == ConnectionState.Reconnecting);
@@ -144,7 +144,7 @@ public sealed class ScriptedServerTests
     public async Task Late_reply_after_a_timeout_is_ignored()
     {
         await using var server = await ScriptedServer.StartAsync();
-        await using var client = await Clients.ConnectAsync(server.Uri, o => o.RequestTimeout = TimeSpan.FromSeconds(1));
+        await using var client = await Clients.ConnectAsync(server.Uri, o => o.RequestTimeout = TimeSpan.FromSeconds(2));
         var connection = await server.AcceptAsync();
         var errors = 0;
         client.Error += (_, _) => Interlocked.Increment(ref errors);

@@ -198,6 +198,20 @@ public sealed class SessionTests
     }
 
     [Fact]
+    public async Task Event_stream_ends_when_the_client_is_disposed()
+    {
+        await using var server = await RelayServer.StartAsync();
+        var client = await server.ConnectClientAsync();
+        var events = client.ReadEventsAsync().GetAsyncEnumerator();
+        var next = events.MoveNextAsync().AsTask();
+
+        await client.DisposeAsync().AsTask().Within();
+
+        Assert.False(await next.Within());
+        Assert.Equal(ConnectionState.Closed, client.State);
+    }
+
+    [Fact]
     public async Task Sending_outside_a_session_fails_with_the_servers_code()
     {
         await using var server = await RelayServer.StartAsync();

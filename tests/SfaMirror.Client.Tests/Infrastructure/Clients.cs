@@ -4,15 +4,15 @@ namespace SfaMirror.Client.Tests.Infrastructure;
 
 /// <summary>
 /// Connected <see cref="MirrorClient"/>s with short times, so that timeouts and reconnects are quick to test. The request
-/// timeout also bounds the WebSocket handshake, so tests keep it at a second or more: on a loaded machine a few
-/// hundred milliseconds is not enough to connect.
+/// timeout also bounds the WebSocket handshake, so tests keep it at two seconds or more: on a loaded machine
+/// (first connections JIT the whole pipeline) less is not always enough to connect.
 /// </summary>
 internal static class Clients
 {
     public static MirrorClientOptions Options(Uri url) => new()
     {
         Url = url,
-        RequestTimeout = TimeSpan.FromSeconds(2),
+        RequestTimeout = TimeSpan.FromSeconds(5),
         HeartbeatInterval = TimeSpan.Zero,
         Reconnect = new ReconnectOptions { InitialDelay = TimeSpan.FromMilliseconds(20), MaxDelay = TimeSpan.FromMilliseconds(200) },
     };

@@ -5,7 +5,7 @@ namespace SfaMirror.Client.Tests.Infrastructure;
 /// <summary>Every await in these tests goes through a timeout, so that a missing event fails fast.</summary>
 internal static class Waits
 {
-    public static readonly TimeSpan Default = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan Default = TimeSpan.FromSeconds(10);
 
     public static Task<T> Within<T>(this Task<T> task, TimeSpan? timeout = null) => task.WaitAsync(timeout ?? Default);
 
