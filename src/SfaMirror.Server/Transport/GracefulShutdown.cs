@@ -7,21 +7,40 @@ namespace SfaMirror.Server.Transport;
 
 /// <summary>
 /// On SIGTERM: Kestrel stops accepting, and this closes every open connection with 1012 (service restart)
-/// so clients reconnect, then waits a bounded time for them to go.
+/// so clients reconnect, then waits a bounded time for them to go. The closing starts on
+/// ApplicationStopping, before any hosted service stops: Kestrel stops first and would otherwise wait out
+/// its whole shutdown timeout for the upgraded connections, then cut them without a close frame.
 /// </summary>
-public sealed partial class GracefulShutdown(ConnectionTracker tracker, IOptions<RelayOptions> options, ILogger<GracefulShutdown> logger)
-    : IHostedService
+public sealed partial class GracefulShutdown(
+    ConnectionTracker tracker,
+    IHostApplicationLifetime lifetime,
+    IOptions<RelayOptions> options,
+    ILogger<GracefulShutdown> logger) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    private int _closing;
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        var open = tracker.Count;
-        Log.ShuttingDown(logger, open);
+        lifetime.ApplicationStopping.Register(CloseAll);
+        return Task.CompletedTask;
+    }
+
+    private void CloseAll()
+    {
+        if (Interlocked.Exchange(ref _closing, 1) != 0)
+        {
+            return;
+        }
+        Log.ShuttingDown(logger, tracker.Count);
         foreach (var connection in tracker.Snapshot())
         {
             connection.Close(CloseCodes.ServiceRestart);
         }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        CloseAll();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(TimeSpan.FromSeconds(options.Value.ShutdownCloseTimeoutSeconds));
         try
