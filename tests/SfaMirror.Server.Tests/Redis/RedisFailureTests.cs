@@ -76,7 +76,7 @@ public sealed class RedisFailureTests(RedisFixture fixture) : IClassFixture<Redi
     public async Task Redis_outage_answers_store_unavailable_and_recovers_by_itself()
     {
         await using var redis = await RedisServerProcess.StartAsync();
-        await using var cluster = await RelayCluster.StartAsync(redis, 1);
+        await using var cluster = await RelayCluster.StartAsync(redis, 1, ("NodeLeaseSeconds", "1"));
         var store = cluster[0].Services.GetRequiredService<ISessionStore>();
         await using var client = await cluster[0].ConnectAsync();
         await client.CreateSessionAsync();
@@ -91,10 +91,13 @@ public sealed class RedisFailureTests(RedisFixture fixture) : IClassFixture<Redi
 
         await redis.StartAgainAsync();
         await WaitUntilAsync(() => store.IsAvailableAsync(CancellationToken.None).AsTask(), TimeSpan.FromSeconds(10));
-        var (code, _) = await client.CreateSessionAsync();
+        // This Redis kept no data, so the node's lease is gone too: it sends its clients off to reconnect.
+        Assert.Equal(ServiceRestart, await client.WaitClosedAsync());
+        await using var host = await cluster[0].ConnectAsync();
+        var (code, _) = await host.CreateSessionAsync();
         await using var viewer = await cluster[0].ConnectAsync();
         await viewer.JoinAsync(code);
-        await client.ExpectAsync("PEER_JOINED");
+        await host.ExpectAsync("PEER_JOINED");
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SfaMirror.Server.Observability;
 using SfaMirror.Server.Sessions;
-using StackExchange.Redis;
+using SfaMirror.Server.Transport;
 
 namespace SfaMirror.Server.Backplane.Redis;
 
@@ -11,17 +11,22 @@ namespace SfaMirror.Server.Backplane.Redis;
 /// Keeps this node's lease in Redis, renewed every third of <see cref="RelayOptions.NodeLeaseSeconds"/>.
 /// While it lives, other nodes leave this node's members alone; once it lapses (the node died without a
 /// goodbye), the next sweep on any node removes them. Renewal carries on through an outage and re-creates
-/// the lease as soon as Redis is back. Registered before the transport's shutdown, so it stops after
-/// every local member left, and then drops the lease.
+/// the lease as soon as Redis is back. A node that finds its lease gone (it stalled or lost Redis for
+/// longer than the lease, so other nodes removed its members; or Redis lost its data) closes every
+/// connection with 1012: its clients reconnect and rejoin instead of carrying on in sessions that no
+/// longer count them. Registered before the transport's shutdown, so it stops after every local member
+/// left, and then drops the lease.
 /// </summary>
 internal sealed partial class RedisNodeLease(
     RedisConnection redis,
     RedisKeys keys,
     NodeIdentity node,
+    ConnectionTracker connections,
     IOptions<RelayOptions> options,
     ILogger<RedisNodeLease> logger) : BackgroundService
 {
     private bool _held;
+    private bool _failing;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -62,24 +67,30 @@ internal sealed partial class RedisNodeLease(
                 [node.NodeId, (long)options.Value.NodeLease.TotalMilliseconds]).ConfigureAwait(false) == 1;
             if (_held && !held)
             {
-                Log.LeaseLost(logger, node.NodeId);
+                Log.LeaseLost(logger, node.NodeId, connections.Count);
+                foreach (var connection in connections.Snapshot())
+                {
+                    connection.Close(CloseCodes.ServiceRestart);
+                }
             }
             _held = true;
+            _failing = false;
         }
         catch (StoreUnavailableException ex)
         {
-            if (_held)
+            // Keep believing we hold it: whether we still do is only known once Redis answers again.
+            if (!_failing)
             {
                 Log.LeaseNotRenewed(logger, node.NodeId, ex.Message);
             }
-            _held = false;
+            _failing = true;
         }
     }
 
     private static partial class Log
     {
-        [LoggerMessage(EventIds.RedisLeaseLost, LogLevel.Warning, "Node {NodeId} found its lease gone (Redis restarted, or this node stalled past it); renewed")]
-        public static partial void LeaseLost(ILogger logger, string nodeId);
+        [LoggerMessage(EventIds.RedisLeaseLost, LogLevel.Warning, "Node {NodeId} found its lease gone (Redis lost it, or this node was cut off past it): closing its {Connections} connections with 1012")]
+        public static partial void LeaseLost(ILogger logger, string nodeId, int connections);
 
         [LoggerMessage(EventIds.RedisLeaseNotRenewed, LogLevel.Warning, "Node {NodeId} could not renew its lease: {Reason}")]
         public static partial void LeaseNotRenewed(ILogger logger, string nodeId, string reason);

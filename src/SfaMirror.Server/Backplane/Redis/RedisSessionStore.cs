@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SfaMirror.Server.Observability;
@@ -25,6 +26,7 @@ internal sealed partial class RedisSessionStore(
     private const int SweepBatch = 200;
 
     private readonly RelayOptions _options = options.Value;
+    private readonly ConcurrentDictionary<(string Code, string MemberId), LeaveReason> _pendingLeaves = new();
 
     /// <summary>Session keys outlive any rule that deletes them, so a cluster that stopped altogether leaves nothing behind.</summary>
     private long SafetyTtlMs => Ms(_options.IdleSessionTimeout + _options.EmptySessionGrace + TimeSpan.FromMinutes(1));
@@ -52,18 +54,46 @@ internal sealed partial class RedisSessionStore(
 
     public async ValueTask<JoinResult> JoinAsync(string code, string memberId, string? resumeTokenHash, ReadOnlyMemory<byte> requestId, CancellationToken cancellationToken)
     {
+        // A leave that failed in an outage must not undo this join when it is retried.
+        _pendingLeaves.TryRemove((code, memberId), out _);
         var result = await redis.EvaluateAsync(RedisScripts.Join,
             [keys.Session(code), keys.Members(code), keys.EmptySince, keys.LastActivity, keys.NodeMembers(node.NodeId)],
             [code, memberId, resumeTokenHash ?? "", _options.MaxMembersPerSession, SafetyTtlMs, Channel(code), requestId, keys.NodeMembersPrefix]).ConfigureAwait(false);
         return new JoinResult((StoreStatus)(int)result[0], (MemberRole)(int)result[1], (int)result[2]);
     }
 
+    /// <summary>
+    /// A leave that fails because Redis is unreachable is kept and retried by the next sweeps, so a client
+    /// that disconnects during an outage does not stay a ghost member of its session.
+    /// </summary>
     public async ValueTask<LeaveResult> LeaveAsync(string code, string memberId, LeaveReason reason, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await LeaveNowAsync(code, memberId, reason).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException)
+        {
+            _pendingLeaves[(code, memberId)] = reason;
+            throw;
+        }
+    }
+
+    private async Task<LeaveResult> LeaveNowAsync(string code, string memberId, LeaveReason reason)
     {
         var result = await redis.EvaluateAsync(RedisScripts.Leave,
             [keys.Members(code), keys.EmptySince, keys.NodeMembers(node.NodeId)],
             [code, memberId, (int)reason, Channel(code)]).ConfigureAwait(false);
         return new LeaveResult((int)result[0] == 1, (MemberRole)(int)result[1], (int)result[2]);
+    }
+
+    private async Task RetryPendingLeavesAsync()
+    {
+        foreach (var ((code, memberId), reason) in _pendingLeaves)
+        {
+            await LeaveNowAsync(code, memberId, reason).ConfigureAwait(false);
+            _pendingLeaves.TryRemove((code, memberId), out _);
+        }
     }
 
     public async ValueTask<UpdateResult> UpdateAsync(string code, string memberId, StateKind kind, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
@@ -106,6 +136,10 @@ internal sealed partial class RedisSessionStore(
     /// </summary>
     public async ValueTask<SweepResult> SweepAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
+        if (!_pendingLeaves.IsEmpty)
+        {
+            await RetryPendingLeavesAsync().ConfigureAwait(false);
+        }
         var result = await redis.EvaluateAsync(RedisScripts.Sweep,
             [keys.Nodes, keys.EmptySince, keys.LastActivity, keys.Sessions],
             [keys.SessionPrefix, keys.MembersPrefix, keys.RetiredPrefix, keys.ChannelPrefix, keys.NodeMembersPrefix, keys.LeasePrefix,
