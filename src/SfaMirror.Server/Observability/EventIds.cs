@@ -31,4 +31,5 @@ public static class EventIds
     public const int RedisEventDropped = 303;
     public const int RedisLeaseLost = 304;
     public const int RedisLeaseNotRenewed = 305;
+    public const int RedisEventFailed = 306;
 }

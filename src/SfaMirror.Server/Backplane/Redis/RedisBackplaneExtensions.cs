@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using SfaMirror.Server.Sessions;
+using StackExchange.Redis;
 
 namespace SfaMirror.Server.Backplane.Redis;
 
@@ -8,6 +8,9 @@ public static class RedisBackplaneExtensions
 {
     public static IServiceCollection AddRedisBackplane(this IServiceCollection services)
     {
+        services.AddOptions<RelayOptions>()
+            .Validate(o => IsValidConnectionString(o.Redis), "Relay:Redis is not a valid StackExchange.Redis connection string")
+            .Validate(o => o.NodeLeaseSeconds > o.SweepIntervalSeconds, "NodeLeaseSeconds must be longer than SweepIntervalSeconds");
         services.AddSingleton(sp => new RedisKeys(sp.GetRequiredService<IOptions<RelayOptions>>().Value.RedisKeyPrefix));
         services.AddSingleton<RedisConnection>();
         services.AddSingleton<PendingResumeTokens>();
@@ -20,5 +23,17 @@ public static class RedisBackplaneExtensions
         // dropped only after every local member has left.
         services.AddHostedService<RedisNodeLease>();
         return services;
+    }
+
+    private static bool IsValidConnectionString(string? value)
+    {
+        try
+        {
+            return ConfigurationOptions.Parse(value!).EndPoints.Count > 0;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 }

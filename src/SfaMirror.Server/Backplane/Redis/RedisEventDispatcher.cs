@@ -27,6 +27,19 @@ internal sealed partial class RedisEventDispatcher(
             Log.EventDropped(logger, code, message.Length);
             return;
         }
+        try
+        {
+            Deliver(code, e);
+        }
+        catch (Exception ex)
+        {
+            // One bad event must not stop the channel's queue: the session's later events still flow.
+            Log.EventFailed(logger, code, e.Kind.ToString(), ex);
+        }
+    }
+
+    private void Deliver(string code, in RedisEvent e)
+    {
         switch (e.Kind)
         {
             case RedisEventKind.Created when IsLocal(e.Target):
@@ -84,5 +97,8 @@ internal sealed partial class RedisEventDispatcher(
     {
         [LoggerMessage(EventIds.RedisEventDropped, LogLevel.Warning, "Dropped an undecodable event of {Bytes} bytes on session {SessionId}")]
         public static partial void EventDropped(ILogger logger, string sessionId, int bytes);
+
+        [LoggerMessage(EventIds.RedisEventFailed, LogLevel.Error, "Delivering a {Kind} event of session {SessionId} failed")]
+        public static partial void EventFailed(ILogger logger, string sessionId, string kind, Exception exception);
     }
 }
