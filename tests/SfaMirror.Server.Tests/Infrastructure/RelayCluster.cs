@@ -23,9 +23,13 @@ public sealed class RelayCluster : IAsyncDisposable
     public static async Task<RelayCluster> StartAsync(RedisServerProcess redis, int nodes, params (string Key, string Value)[] settings) =>
         await StartAsync(redis, NewPrefix(), nodes, settings);
 
-    public static async Task<RelayCluster> StartAsync(RedisServerProcess redis, string prefix, int nodes, params (string Key, string Value)[] settings)
+    public static Task<RelayCluster> StartAsync(RedisServerProcess redis, string prefix, int nodes, params (string Key, string Value)[] settings) =>
+        StartAsync(redis.ConnectionString, prefix, nodes, settings);
+
+    /// <summary>Nodes that reach Redis through <paramref name="redisConnectionString"/> (e.g. a <see cref="TcpProxy"/>).</summary>
+    public static async Task<RelayCluster> StartAsync(string redisConnectionString, string prefix, int nodes, params (string Key, string Value)[] settings)
     {
-        (string, string)[] all = [("Redis", redis.ConnectionString), ("RedisKeyPrefix", prefix), .. settings];
+        (string, string)[] all = [("Redis", redisConnectionString), ("RedisKeyPrefix", prefix), .. settings];
         var started = await Task.WhenAll(Enumerable.Range(0, nodes).Select(_ => RelayServer.StartAsync(all)));
         return new RelayCluster([.. started], prefix);
     }

@@ -71,7 +71,9 @@ internal sealed class RedisSessionSubscriptions(RedisConnection redis, RedisKeys
             {
                 try
                 {
-                    await queue.UnsubscribeAsync().ConfigureAwait(false);
+                    // Nothing waits for the answer: a leave must not hang on a Redis that is away (the
+                    // subscription then goes with the connection anyway).
+                    await queue.UnsubscribeAsync(CommandFlags.FireAndForget).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (RedisConnection.IsOutage(ex))
                 {
