@@ -98,4 +98,24 @@ public sealed class RedisLifecycleTests(RedisFixture fixture) : IClassFixture<Re
             }
         }
     }
+
+    [Fact]
+    public async Task Session_list_shows_sessions_and_members_of_every_node()
+    {
+        await using var cluster = await RelayCluster.StartAsync(_redis, 2);
+        await using var host = await cluster[0].ConnectAsync();
+        await using var viewer = await cluster[1].ConnectAsync();
+        var (code, _) = await host.CreateSessionAsync();
+        await viewer.JoinAsync(code);
+        await host.SendTextAsync("""{"type":"VIEW_PRODUCT","payload":1,"requestId":1}""");
+        await host.ExpectAsync("PEER_JOINED");
+        await host.ExpectAsync("ACK");
+
+        var list = await cluster[1].Services.GetRequiredService<ISessionStore>().ListSessionsAsync(10, CancellationToken.None).AsTask().WaitAsync(TestClient.DefaultTimeout);
+
+        var info = Assert.Single(list);
+        Assert.Equal(code, info.Code);
+        Assert.Equal((1, 1, 1L), (info.Hosts, info.Viewers, info.Seq));
+        Assert.True(info.LastActivity >= info.CreatedAt);
+    }
 }
