@@ -100,6 +100,21 @@ public sealed class RedisFailureTests(RedisFixture fixture) : IClassFixture<Redi
         await host.ExpectAsync("PEER_JOINED");
     }
 
+    [Fact]
+    public async Task Node_started_while_redis_is_down_answers_store_unavailable()
+    {
+        await using var redis = await RedisServerProcess.StartAsync();
+        await redis.StopAsync();
+        await using var node = await RelayServer.StartAsync(("Redis", redis.ConnectionString), ("RedisKeyPrefix", RelayCluster.NewPrefix()));
+        await using var client = await node.ConnectAsync();
+
+        await client.SendAsync(new { type = "JOIN_SESSION", sessionId = "ABCDEF" });
+
+        var error = await client.ExpectAsync("ERROR");
+        Assert.Equal("STORE_UNAVAILABLE", error.GetProperty("payload").GetProperty("code").GetString());
+        Assert.False(await node.Services.GetRequiredService<ISessionStore>().IsAvailableAsync(CancellationToken.None));
+    }
+
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
     {
         var deadline = Stopwatch.StartNew();
