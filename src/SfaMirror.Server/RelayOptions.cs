@@ -90,6 +90,22 @@ public sealed class RelayOptions
     /// <summary>A StackExchange.Redis connection string. Empty: sessions live in this process's memory.</summary>
     public string? Redis { get; set; }
 
+    /// <summary>
+    /// Prefix of every Redis key and channel this relay uses, so that several relays (or tests) can share
+    /// one Redis. Nodes of one cluster must use the same prefix.
+    /// </summary>
+    [RegularExpression(@"^[A-Za-z0-9:_\-\.]{1,64}$")]
+    public string RedisKeyPrefix { get; set; } = "relay:";
+
+    /// <summary>
+    /// With Redis: how long a node's lease lives without renewal (renewed every third of it). A node that
+    /// dies without a goodbye (kill -9, power loss) has its members removed, as <c>PEER_LEFT</c>
+    /// <c>disconnected</c>, by the next sweep of another node after its lease lapsed: within
+    /// <c>NodeLeaseSeconds + SweepIntervalSeconds</c>.
+    /// </summary>
+    [Range(0.3, 3600)]
+    public double NodeLeaseSeconds { get; set; } = 10;
+
     /// <summary>Token that opens <c>/admin</c>. Empty: the admin page is off.</summary>
     public string? AdminToken { get; set; }
 
@@ -99,4 +115,5 @@ public sealed class RelayOptions
     public TimeSpan KeepAliveInterval => TimeSpan.FromSeconds(KeepAliveIntervalSeconds);
     public TimeSpan KeepAliveTimeout => TimeSpan.FromSeconds(KeepAliveTimeoutSeconds);
     public TimeSpan SendTimeout => TimeSpan.FromSeconds(SendTimeoutSeconds);
+    public TimeSpan NodeLease => TimeSpan.FromSeconds(NodeLeaseSeconds);
 }

@@ -29,4 +29,7 @@ public static class EventIds
     public const int RedisConnectionFailed = 301;
     public const int RedisNodeDead = 302;
     public const int RedisEventDropped = 303;
+    public const int RedisLeaseLost = 304;
+    public const int RedisLeaseNotRenewed = 305;
+    public const int RedisEventFailed = 306;
 }

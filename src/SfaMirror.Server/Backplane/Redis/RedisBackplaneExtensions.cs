@@ -1,8 +1,39 @@
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
 namespace SfaMirror.Server.Backplane.Redis;
 
 /// <summary>Registers the Redis session store (chosen when <c>Relay:Redis</c> is set).</summary>
 public static class RedisBackplaneExtensions
 {
-    public static IServiceCollection AddRedisBackplane(this IServiceCollection services) =>
-        throw new NotSupportedException("The Redis backplane is not built yet; leave Relay:Redis empty.");
+    public static IServiceCollection AddRedisBackplane(this IServiceCollection services)
+    {
+        services.AddOptions<RelayOptions>()
+            .Validate(o => IsValidConnectionString(o.Redis), "Relay:Redis is not a valid StackExchange.Redis connection string")
+            .Validate(o => o.NodeLeaseSeconds > o.SweepIntervalSeconds, "NodeLeaseSeconds must be longer than SweepIntervalSeconds");
+        services.AddSingleton(sp => new RedisKeys(sp.GetRequiredService<IOptions<RelayOptions>>().Value.RedisKeyPrefix));
+        services.AddSingleton<RedisConnection>();
+        services.AddSingleton<PendingResumeTokens>();
+        services.AddSingleton<RedisEventDispatcher>();
+        services.AddSingleton<RedisSessionSubscriptions>();
+        services.AddSingleton<ISessionSubscriptions>(sp => sp.GetRequiredService<RedisSessionSubscriptions>());
+        services.AddSingleton<RedisSessionStore>();
+        services.AddSingleton<ISessionStore>(sp => sp.GetRequiredService<RedisSessionStore>());
+        // Before the transport's GracefulShutdown: hosted services stop in reverse order, so the lease is
+        // dropped only after every local member has left.
+        services.AddHostedService<RedisNodeLease>();
+        return services;
+    }
+
+    private static bool IsValidConnectionString(string? value)
+    {
+        try
+        {
+            return ConfigurationOptions.Parse(value!).EndPoints.Count > 0;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
 }

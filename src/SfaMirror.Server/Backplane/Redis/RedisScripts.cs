@@ -1,0 +1,266 @@
+namespace SfaMirror.Server.Backplane.Redis;
+
+/// <summary>
+/// The Lua scripts behind every store operation. Each runs atomically in Redis and publishes the events
+/// it causes on the session's channel from inside the script, so every node sees a session's events in
+/// the order the operations took effect. Times come from Redis (<c>TIME</c>), so node clocks never
+/// disagree. Results start with a <see cref="StoreStatus"/> number. The event layout is in
+/// <see cref="RedisEvent"/> and docs/redis.md.
+/// </summary>
+internal static class RedisScripts
+{
+    private const string Prelude = """
+        local function now_ms()
+          local t = redis.call('TIME')
+          return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        end
+        local function f(s)
+          s = s or ''
+          return struct.pack('>I4', #s) .. s
+        end
+        local function event(kind, role, reason, skind, members, target, rid, sa, pa, sb, pb)
+          return struct.pack('>BBBBBI4', 1, kind, role, reason, skind, members) .. f(target) .. f(rid) .. f(sa) .. f(pa) .. f(sb) .. f(pb)
+        end
+        local function role_byte(r)
+          if r == 'h' then return 1 end
+          return 0
+        end
+        local function node_of(mid)
+          return string.match(mid, '^([^%-]+)%-') or ''
+        end
+
+        """;
+
+    /// <summary>KEYS: session, members, retired, sessions, activity, node members, empty.
+    /// ARGV: code, member, token hash, max sessions, ttl ms, channel, request id.</summary>
+    public const string Create = Prelude + """
+        if redis.call('EXISTS', KEYS[1]) == 1 or redis.call('EXISTS', KEYS[3]) == 1 then return 6 end
+        if redis.call('ZCARD', KEYS[4]) >= tonumber(ARGV[4]) then return 5 end
+        local now = now_ms()
+        redis.call('DEL', KEYS[2])
+        redis.call('HSET', KEYS[1], 'tok', ARGV[3], 'created', now, 'last', now, 'seq', 0)
+        redis.call('HSET', KEYS[2], ARGV[2], 'h')
+        redis.call('PEXPIRE', KEYS[1], ARGV[5])
+        redis.call('PEXPIRE', KEYS[2], ARGV[5])
+        redis.call('ZADD', KEYS[4], now, ARGV[1])
+        redis.call('ZADD', KEYS[5], now, ARGV[1])
+        redis.call('ZREM', KEYS[7], ARGV[1])
+        redis.call('SADD', KEYS[6], ARGV[1] .. ' ' .. ARGV[2])
+        redis.call('PUBLISH', ARGV[6], event(1, 1, 0, 0, 1, ARGV[2], ARGV[7]))
+        return 0
+        """;
+
+    /// <summary>KEYS: session, members, empty, activity, joiner's node members.
+    /// ARGV: code, member, token hash or '', max members, ttl ms, channel, request id, node members prefix.
+    /// Returns {status, role, members}.</summary>
+    public const string Join = Prelude + """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return {1, 0, 0} end
+        local code, mid = ARGV[1], ARGV[2]
+        -- Comparing hashes of a secret the client chose leaks nothing worth a constant-time compare.
+        local resumes = ARGV[3] ~= '' and redis.call('HGET', KEYS[1], 'tok') == ARGV[3]
+        local role = redis.call('HGET', KEYS[2], mid)
+        local count = redis.call('HLEN', KEYS[2])
+        local function joined(r, n)
+          local st = redis.call('HMGET', KEYS[1], 'cs', 'c', 'ps', 'p')
+          redis.call('PUBLISH', ARGV[6], event(2, role_byte(r), 0, 0, n, mid, ARGV[7], st[1], st[2], st[3], st[4]))
+        end
+        if role and not (resumes and role == 'v') then
+          joined(role, count)
+          return {0, role_byte(role), count}
+        end
+        if role then
+          redis.call('HDEL', KEYS[2], mid)
+          count = count - 1
+          redis.call('PUBLISH', ARGV[6], event(4, 0, 0, 0, count, mid))
+        end
+        local host = false
+        if resumes then
+          local all = redis.call('HGETALL', KEYS[2])
+          for i = 1, #all, 2 do
+            if all[i + 1] == 'h' then host = all[i] break end
+          end
+        end
+        if not role and not host and count >= tonumber(ARGV[4]) then return {4, 0, count} end
+        if host then
+          redis.call('HDEL', KEYS[2], host)
+          redis.call('SREM', ARGV[8] .. node_of(host), code .. ' ' .. host)
+          count = count - 1
+          redis.call('PUBLISH', ARGV[6], event(6, 1, 1, 0, count, host))
+          redis.call('PUBLISH', ARGV[6], event(4, 1, 1, 0, count, mid))
+        end
+        local new_role = 'v'
+        if resumes then new_role = 'h' end
+        redis.call('HSET', KEYS[2], mid, new_role)
+        count = count + 1
+        redis.call('SADD', KEYS[5], code .. ' ' .. mid)
+        redis.call('ZREM', KEYS[3], code)
+        local now = now_ms()
+        redis.call('HSET', KEYS[1], 'last', now)
+        redis.call('ZADD', KEYS[4], now, code)
+        redis.call('PEXPIRE', KEYS[1], ARGV[5])
+        redis.call('PEXPIRE', KEYS[2], ARGV[5])
+        joined(new_role, count)
+        redis.call('PUBLISH', ARGV[6], event(3, role_byte(new_role), 0, 0, count, mid))
+        return {0, role_byte(new_role), count}
+        """;
+
+    /// <summary>KEYS: members, empty, node members. ARGV: code, member, reason, channel.
+    /// Returns {was member, role, members left}.</summary>
+    public const string Leave = Prelude + """
+        local role = redis.call('HGET', KEYS[1], ARGV[2])
+        if not role then return {0, 0, 0} end
+        redis.call('HDEL', KEYS[1], ARGV[2])
+        redis.call('SREM', KEYS[3], ARGV[1] .. ' ' .. ARGV[2])
+        local count = redis.call('HLEN', KEYS[1])
+        if count == 0 then
+          redis.call('ZADD', KEYS[2], now_ms(), ARGV[1])
+        else
+          redis.call('PUBLISH', ARGV[4], event(4, role_byte(role), tonumber(ARGV[3]), 0, count, ARGV[2]))
+        end
+        return {1, role_byte(role), count}
+        """;
+
+    /// <summary>KEYS: session, members, activity. ARGV: code, member, kind (0 customer, 1 product), payload, ttl ms, channel.
+    /// Returns {status, delivered, seq}.</summary>
+    public const string Update = Prelude + """
+        if redis.call('HEXISTS', KEYS[2], ARGV[2]) == 0 or redis.call('EXISTS', KEYS[1]) == 0 then return {2, 0, 0} end
+        local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+        local now = now_ms()
+        local pf, sf = 'c', 'cs'
+        if ARGV[3] == '1' then pf, sf = 'p', 'ps' end
+        redis.call('HSET', KEYS[1], pf, ARGV[4], sf, seq, 'last', now)
+        redis.call('ZADD', KEYS[3], now, ARGV[1])
+        redis.call('PEXPIRE', KEYS[1], ARGV[5])
+        redis.call('PEXPIRE', KEYS[2], ARGV[5])
+        local count = redis.call('HLEN', KEYS[2])
+        redis.call('PUBLISH', ARGV[6], event(5, 0, 0, tonumber(ARGV[3]), count, ARGV[2], '', tostring(seq), ARGV[4]))
+        return {0, count - 1, seq}
+        """;
+
+    /// <summary>KEYS: session, members, activity. ARGV: code, member, kind, ttl ms.
+    /// Returns {status, seq or '', payload}.</summary>
+    public const string Read = Prelude + """
+        if redis.call('HEXISTS', KEYS[2], ARGV[2]) == 0 or redis.call('EXISTS', KEYS[1]) == 0 then return {2, '', ''} end
+        local now = now_ms()
+        redis.call('HSET', KEYS[1], 'last', now)
+        redis.call('ZADD', KEYS[3], now, ARGV[1])
+        redis.call('PEXPIRE', KEYS[1], ARGV[4])
+        redis.call('PEXPIRE', KEYS[2], ARGV[4])
+        local pf, sf = 'c', 'cs'
+        if ARGV[3] == '1' then pf, sf = 'p', 'ps' end
+        local st = redis.call('HMGET', KEYS[1], sf, pf)
+        return {0, st[1] or '', st[2] or ''}
+        """;
+
+    /// <summary>KEYS: session, members, retired, sessions, empty, activity.
+    /// ARGV: code, member, channel, retire ms, request id, node members prefix.</summary>
+    public const string End = Prelude + """
+        local role = redis.call('HGET', KEYS[2], ARGV[2])
+        if not role or redis.call('EXISTS', KEYS[1]) == 0 then return 2 end
+        if role ~= 'h' then return 3 end
+        for _, m in ipairs(redis.call('HKEYS', KEYS[2])) do
+          redis.call('SREM', ARGV[6] .. node_of(m), ARGV[1] .. ' ' .. m)
+        end
+        redis.call('DEL', KEYS[1], KEYS[2])
+        redis.call('ZREM', KEYS[4], ARGV[1])
+        redis.call('ZREM', KEYS[5], ARGV[1])
+        redis.call('ZREM', KEYS[6], ARGV[1])
+        if tonumber(ARGV[4]) > 0 then redis.call('SET', KEYS[3], '1', 'PX', ARGV[4]) end
+        redis.call('PUBLISH', ARGV[3], event(7, 0, 0, 0, 0, ARGV[2], ARGV[5]))
+        return 0
+        """;
+
+    /// <summary>
+    /// KEYS: nodes, empty, activity, sessions. ARGV: session, members, retired, channel, node members and
+    /// lease prefixes, grace ms, idle ms, retire ms, batch limit. Returns {dead nodes, deleted, expired}.
+    /// The script is atomic, so each dead node, empty session and idle session is claimed by one node only.
+    /// </summary>
+    public const string Sweep = Prelude + """
+        local now = now_ms()
+        local dead, deleted, expired = {}, {}, {}
+        for _, node in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+          if redis.call('EXISTS', ARGV[6] .. node) == 0 then
+            redis.call('SREM', KEYS[1], node)
+            local set = ARGV[5] .. node
+            for _, pair in ipairs(redis.call('SMEMBERS', set)) do
+              local code, mid = string.match(pair, '^(%S+) (%S+)$')
+              if code then
+                local mkey = ARGV[2] .. code
+                local role = redis.call('HGET', mkey, mid)
+                if role then
+                  redis.call('HDEL', mkey, mid)
+                  local count = redis.call('HLEN', mkey)
+                  if count == 0 then
+                    redis.call('ZADD', KEYS[2], now, code)
+                  else
+                    redis.call('PUBLISH', ARGV[4] .. code, event(4, role_byte(role), 1, 0, count, mid))
+                  end
+                end
+              end
+            end
+            redis.call('DEL', set)
+            table.insert(dead, node)
+          end
+        end
+        local function remove(code)
+          local mkey = ARGV[2] .. code
+          for _, m in ipairs(redis.call('HKEYS', mkey)) do
+            redis.call('SREM', ARGV[5] .. node_of(m), code .. ' ' .. m)
+          end
+          redis.call('DEL', ARGV[1] .. code, mkey)
+          redis.call('ZREM', KEYS[2], code)
+          redis.call('ZREM', KEYS[3], code)
+          redis.call('ZREM', KEYS[4], code)
+          if tonumber(ARGV[9]) > 0 then redis.call('SET', ARGV[3] .. code, '1', 'PX', ARGV[9]) end
+        end
+        local limit = tonumber(ARGV[10])
+        for _, code in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now - tonumber(ARGV[7]), 'LIMIT', 0, limit)) do
+          if redis.call('HLEN', ARGV[2] .. code) == 0 then
+            remove(code)
+            table.insert(deleted, code)
+          else
+            redis.call('ZREM', KEYS[2], code)
+          end
+        end
+        for _, code in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now - tonumber(ARGV[8]), 'LIMIT', 0, limit)) do
+          remove(code)
+          redis.call('PUBLISH', ARGV[4] .. code, event(7, 0, 1, 0, 0, ''))
+          table.insert(expired, code)
+        end
+        return {dead, deleted, expired}
+        """;
+
+    /// <summary>KEYS: lease, nodes. ARGV: node id, lease ms. Returns 1 when the lease was still held.</summary>
+    public const string RenewLease = """
+        local held = redis.call('EXISTS', KEYS[1])
+        redis.call('SET', KEYS[1], '1', 'PX', ARGV[2])
+        redis.call('SADD', KEYS[2], ARGV[1])
+        return held
+        """;
+
+    /// <summary>KEYS: sessions, nodes. ARGV: node members prefix. Returns {sessions, members}.</summary>
+    public const string Stats = """
+        local members = 0
+        for _, node in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+          members = members + redis.call('SCARD', ARGV[1] .. node)
+        end
+        return {redis.call('ZCARD', KEYS[1]), members}
+        """;
+
+    /// <summary>KEYS: sessions. ARGV: max, session prefix, members prefix.
+    /// Returns {code, hosts, viewers, created ms, last ms, seq} per session.</summary>
+    public const string List = """
+        local out = {}
+        for _, code in ipairs(redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)) do
+          local h = redis.call('HMGET', ARGV[2] .. code, 'created', 'last', 'seq')
+          if h[1] then
+            local hosts, viewers = 0, 0
+            for _, r in ipairs(redis.call('HVALS', ARGV[3] .. code)) do
+              if r == 'h' then hosts = hosts + 1 else viewers = viewers + 1 end
+            end
+            table.insert(out, {code, hosts, viewers, h[1], h[2], h[3]})
+          end
+        end
+        return out
+        """;
+}

@@ -1,0 +1,186 @@
+using System.Buffers.Text;
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SfaMirror.Server.Observability;
+using SfaMirror.Server.Protocol;
+using SfaMirror.Server.Sessions;
+using StackExchange.Redis;
+
+namespace SfaMirror.Server.Backplane.Redis;
+
+/// <summary>
+/// Sessions in Redis, shared by every relay node. Each operation is one Lua script (<see cref="RedisScripts"/>):
+/// atomic, and publishing what members must be told on the session's channel, from which every node with
+/// members in the session delivers it (<see cref="RedisEventDispatcher"/>). Payloads are stored and
+/// forwarded as the raw JSON bytes they arrived as.
+/// </summary>
+internal sealed partial class RedisSessionStore(
+    RedisConnection redis,
+    RedisKeys keys,
+    PendingResumeTokens tokens,
+    NodeIdentity node,
+    IOptions<RelayOptions> options,
+    ILogger<RedisSessionStore> logger) : ISessionStore
+{
+    private const int SweepBatch = 200;
+
+    private readonly RelayOptions _options = options.Value;
+    private readonly ConcurrentDictionary<(string Code, string MemberId), LeaveReason> _pendingLeaves = new();
+
+    /// <summary>Session keys outlive any rule that deletes them, so a cluster that stopped altogether leaves nothing behind.</summary>
+    private long SafetyTtlMs => Ms(_options.IdleSessionTimeout + _options.EmptySessionGrace + TimeSpan.FromMinutes(1));
+
+    public async ValueTask<StoreStatus> CreateAsync(string code, string memberId, string resumeToken, ReadOnlyMemory<byte> requestId, CancellationToken cancellationToken)
+    {
+        tokens.Add(memberId, resumeToken);
+        var status = StoreStatus.Unavailable;
+        try
+        {
+            var result = await redis.EvaluateAsync(RedisScripts.Create,
+                [keys.Session(code), keys.Members(code), keys.Retired(code), keys.Sessions, keys.LastActivity, keys.NodeMembers(node.NodeId), keys.EmptySince],
+                [code, memberId, ResumeToken.Hash(resumeToken), _options.MaxSessions, SafetyTtlMs, Channel(code), requestId]).ConfigureAwait(false);
+            status = (StoreStatus)(int)result;
+            return status;
+        }
+        finally
+        {
+            if (status != StoreStatus.Ok)
+            {
+                tokens.Forget(memberId);
+            }
+        }
+    }
+
+    public async ValueTask<JoinResult> JoinAsync(string code, string memberId, string? resumeTokenHash, ReadOnlyMemory<byte> requestId, CancellationToken cancellationToken)
+    {
+        // A leave that failed in an outage must not undo this join when it is retried.
+        _pendingLeaves.TryRemove((code, memberId), out _);
+        var result = await redis.EvaluateAsync(RedisScripts.Join,
+            [keys.Session(code), keys.Members(code), keys.EmptySince, keys.LastActivity, keys.NodeMembers(node.NodeId)],
+            [code, memberId, resumeTokenHash ?? "", _options.MaxMembersPerSession, SafetyTtlMs, Channel(code), requestId, keys.NodeMembersPrefix]).ConfigureAwait(false);
+        return new JoinResult((StoreStatus)(int)result[0], (MemberRole)(int)result[1], (int)result[2]);
+    }
+
+    /// <summary>
+    /// A leave that fails because Redis is unreachable is kept and retried by the next sweeps, so a client
+    /// that disconnects during an outage does not stay a ghost member of its session.
+    /// </summary>
+    public async ValueTask<LeaveResult> LeaveAsync(string code, string memberId, LeaveReason reason, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await LeaveNowAsync(code, memberId, reason).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException)
+        {
+            _pendingLeaves[(code, memberId)] = reason;
+            throw;
+        }
+    }
+
+    private async Task<LeaveResult> LeaveNowAsync(string code, string memberId, LeaveReason reason)
+    {
+        var result = await redis.EvaluateAsync(RedisScripts.Leave,
+            [keys.Members(code), keys.EmptySince, keys.NodeMembers(node.NodeId)],
+            [code, memberId, (int)reason, Channel(code)]).ConfigureAwait(false);
+        return new LeaveResult((int)result[0] == 1, (MemberRole)(int)result[1], (int)result[2]);
+    }
+
+    private async Task RetryPendingLeavesAsync()
+    {
+        foreach (var ((code, memberId), reason) in _pendingLeaves)
+        {
+            await LeaveNowAsync(code, memberId, reason).ConfigureAwait(false);
+            _pendingLeaves.TryRemove((code, memberId), out _);
+        }
+    }
+
+    public async ValueTask<UpdateResult> UpdateAsync(string code, string memberId, StateKind kind, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        var result = await redis.EvaluateAsync(RedisScripts.Update,
+            [keys.Session(code), keys.Members(code), keys.LastActivity],
+            [code, memberId, (int)kind, payload, SafetyTtlMs, Channel(code)]).ConfigureAwait(false);
+        return new UpdateResult((StoreStatus)(int)result[0], (int)result[1], (long)result[2]);
+    }
+
+    public async ValueTask<ReadResult> ReadAsync(string code, string memberId, StateKind kind, ReadOnlyMemory<byte> requestId, CancellationToken cancellationToken)
+    {
+        var result = await redis.EvaluateAsync(RedisScripts.Read,
+            [keys.Session(code), keys.Members(code), keys.LastActivity],
+            [code, memberId, (int)kind, SafetyTtlMs]).ConfigureAwait(false);
+        var status = (StoreStatus)(int)result[0];
+        if (status != StoreStatus.Ok)
+        {
+            return new ReadResult(status, null);
+        }
+        var seqText = (byte[]?)result[1];
+        if (seqText is null || seqText.Length == 0 || !Utf8Parser.TryParse(seqText, out long seq, out _))
+        {
+            return new ReadResult(StoreStatus.Ok, null);
+        }
+        return new ReadResult(StoreStatus.Ok, FrameEncoder.State(kind, code, seq, (byte[]?)result[2] ?? [], requestId.Span));
+    }
+
+    public async ValueTask<StoreStatus> EndAsync(string code, string memberId, ReadOnlyMemory<byte> requestId, CancellationToken cancellationToken)
+    {
+        var result = await redis.EvaluateAsync(RedisScripts.End,
+            [keys.Session(code), keys.Members(code), keys.Retired(code), keys.Sessions, keys.EmptySince, keys.LastActivity],
+            [code, memberId, Channel(code), Ms(_options.CodeReuseBlock), requestId, keys.NodeMembersPrefix]).ConfigureAwait(false);
+        return (StoreStatus)(int)result;
+    }
+
+    /// <summary>
+    /// Removes the members of nodes whose lease lapsed, deletes empty sessions past their grace and ends idle
+    /// ones. Times are Redis's own, so <paramref name="now"/> is not used: every node judges by one clock.
+    /// </summary>
+    public async ValueTask<SweepResult> SweepAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!_pendingLeaves.IsEmpty)
+        {
+            await RetryPendingLeavesAsync().ConfigureAwait(false);
+        }
+        var result = await redis.EvaluateAsync(RedisScripts.Sweep,
+            [keys.Nodes, keys.EmptySince, keys.LastActivity, keys.Sessions],
+            [keys.SessionPrefix, keys.MembersPrefix, keys.RetiredPrefix, keys.ChannelPrefix, keys.NodeMembersPrefix, keys.LeasePrefix,
+             Ms(_options.EmptySessionGrace), Ms(_options.IdleSessionTimeout), Ms(_options.CodeReuseBlock), SweepBatch]).ConfigureAwait(false);
+        foreach (var dead in (string[])result[0]!)
+        {
+            Log.NodeDead(logger, dead);
+        }
+        var deleted = (string[])result[1]!;
+        var expired = (string[])result[2]!;
+        return deleted.Length == 0 && expired.Length == 0 ? SweepResult.Empty : new SweepResult(deleted, expired);
+    }
+
+    public async ValueTask<StoreStats> GetStatsAsync(CancellationToken cancellationToken)
+    {
+        var result = await redis.EvaluateAsync(RedisScripts.Stats, [keys.Sessions, keys.Nodes], [keys.NodeMembersPrefix]).ConfigureAwait(false);
+        return new StoreStats((int)result[0], (int)result[1]);
+    }
+
+    public async ValueTask<IReadOnlyList<SessionInfo>> ListSessionsAsync(int max, CancellationToken cancellationToken)
+    {
+        var result = await redis.EvaluateAsync(RedisScripts.List, [keys.Sessions], [max, keys.SessionPrefix, keys.MembersPrefix]).ConfigureAwait(false);
+        var list = new List<SessionInfo>(result.Length);
+        for (var i = 0; i < result.Length; i++)
+        {
+            var row = result[i];
+            list.Add(new SessionInfo((string)row[0]!, (int)row[1], (int)row[2],
+                DateTimeOffset.FromUnixTimeMilliseconds((long)row[3]), DateTimeOffset.FromUnixTimeMilliseconds((long)row[4]), (long)row[5]));
+        }
+        return list;
+    }
+
+    public async ValueTask<bool> IsAvailableAsync(CancellationToken cancellationToken) => await redis.PingAsync().ConfigureAwait(false);
+
+    private string Channel(string code) => keys.ChannelPrefix + code;
+
+    private static long Ms(TimeSpan span) => (long)Math.Ceiling(span.TotalMilliseconds);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventIds.RedisNodeDead, LogLevel.Warning, "Relay node {NodeId} lost its lease; its members were removed as disconnected")]
+        public static partial void NodeDead(ILogger logger, string nodeId);
+    }
+}
