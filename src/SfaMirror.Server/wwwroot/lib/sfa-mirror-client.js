@@ -1,64 +1,692 @@
-// Stand-in for the TypeScript client's browser build (branch client-js), same API, no reconnect.
-// Replaced by the real file when that branch lands.
-export class MirrorClient {
-  #url; #ws = null; #next = 1; #pending = new Map(); #handlers = new Map(); #sessionId = null;
-  constructor({ url }) { this.#url = url; }
-  on(event, fn) { (this.#handlers.get(event) ?? this.#handlers.set(event, []).get(event)).push(fn); return () => this.off(event, fn); }
-  off(event, fn) { const l = this.#handlers.get(event); if (l) l.splice(l.indexOf(fn) >>> 0, 1); }
-  #emit(event, ...args) { for (const fn of this.#handlers.get(event) ?? []) fn(...args); }
-  get sessionId() { return this.#sessionId; }
-  connect() {
-    this.#emit('state', 'connecting');
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(this.#url);
-      this.#ws = ws;
-      ws.onopen = () => { this.#emit('state', 'open'); resolve(); };
-      ws.onerror = () => reject(new Error('connection failed'));
-      ws.onclose = () => {
-        for (const p of this.#pending.values()) p.reject(new Error('connection closed'));
-        this.#pending.clear();
-        this.#emit('state', 'closed');
-      };
-      ws.onmessage = (e) => this.#receive(JSON.parse(e.data));
-    });
-  }
-  close() { this.#ws?.close(1000); }
-  #request(type, fields = {}) {
-    const requestId = String(this.#next++);
-    return new Promise((resolve, reject) => {
-      this.#pending.set(requestId, { resolve, reject });
-      this.#ws.send(JSON.stringify({ type, requestId, ...fields }));
-    });
-  }
-  #receive(m) {
-    const p = m.requestId != null ? this.#pending.get(String(m.requestId)) : undefined;
-    if (p) this.#pending.delete(String(m.requestId));
-    switch (m.type) {
-      case 'ERROR': {
-        const err = Object.assign(new Error(m.payload?.message ?? 'error'), { code: m.payload?.code });
-        if (p) p.reject(err); else this.#emit('error', err);
-        return;
-      }
-      case 'SESSION_CREATED': this.#sessionId = m.payload.sessionId; p?.resolve({ sessionId: m.payload.sessionId, resumeToken: m.payload.resumeToken }); return;
-      case 'SESSION_JOINED': this.#sessionId = m.sessionId; p?.resolve({ sessionId: m.sessionId, role: m.payload.role, members: m.payload.members }); return;
-      case 'SESSION_LEFT': this.#sessionId = null; p?.resolve(); return;
-      case 'ACK': p?.resolve(m.payload ?? {}); return;
-      case 'PONG': p?.resolve(); return;
-      case 'VIEW_CUSTOMER': case 'VIEW_PRODUCT':
-        this.#emit(m.type === 'VIEW_CUSTOMER' ? 'customer' : 'product', m.payload, { seq: m.seq, sessionId: m.sessionId });
-        p?.resolve(m.payload); return;
-      case 'PEER_JOINED': this.#emit('peerJoined', m.payload); return;
-      case 'PEER_LEFT': this.#emit('peerLeft', m.payload); return;
-      case 'SESSION_ENDED': this.#sessionId = null; this.#emit('sessionEnded', m.payload); p?.resolve(); return;
+// sfa-mirror-client, built from clients/js/src/index.ts by `npm run vendor` in clients/js.
+// Do not edit: change the source and run `npm run vendor` again.
+/**
+ * sfa-mirror-client: the client of the SFA Mirror relay (protocol version 1, see docs/PROTOCOL.md).
+ *
+ * One file with no imports on purpose: the build emits one ES module that a browser can load as it is
+ * (the relay serves a copy at /lib/sfa-mirror-client.js), and React Native and Node bundle it as usual.
+ */
+/**
+ * An error of the relay (its `ERROR` code: `SESSION_NOT_FOUND`, `NOT_HOST`, `RATE_LIMITED`, …) or of the
+ * client: `TIMEOUT`, `CONNECTION_LOST` (the connection dropped before the answer came), `CLOSED`
+ * (`close()` was called), `CONNECT_FAILED`, `MALFORMED_MESSAGE`, `UNEXPECTED_REPLY`,
+ * `HOST_RESUMED_ELSEWHERE` (another connection took the host role with the resume token) and
+ * `LISTENER_ERROR` (an event handler threw; the error is in `cause`).
+ */
+export class MirrorError extends Error {
+    constructor(code, message, cause) {
+        super(message);
+        this.name = 'MirrorError';
+        this.code = code;
+        if (cause !== undefined) {
+            this.cause = cause;
+        }
     }
-  }
-  createSession() { return this.#request('CREATE_SESSION'); }
-  joinSession(code, { resumeToken } = {}) { return this.#request('JOIN_SESSION', { sessionId: code, payload: resumeToken ? { resumeToken } : undefined }); }
-  sendCustomer(payload) { return this.#request('VIEW_CUSTOMER', { payload }); }
-  sendProduct(payload) { return this.#request('VIEW_PRODUCT', { payload }); }
-  requestCustomer() { return this.#request('REQUEST_CUSTOMER_UPDATE'); }
-  requestProduct() { return this.#request('REQUEST_PRODUCT_UPDATE'); }
-  leaveSession() { return this.#request('LEAVE_SESSION'); }
-  endSession() { return this.#request('END_SESSION'); }
-  ping() { return this.#request('PING'); }
+}
+const OPEN = 1;
+const CLOSE_HOST_RESUMED_ELSEWHERE = 4000;
+/** Answers to a failed JOIN_SESSION or CREATE_SESSION that the server gives before leaving the current session. */
+const REFUSED_BEFORE_LEAVING = new Set(['RATE_LIMITED', 'INVALID_MESSAGE', 'SESSION_ID_REQUIRED']);
+const now = typeof performance !== 'undefined' && typeof performance.now === 'function' ? () => performance.now() : () => Date.now();
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function objectOf(value) {
+    return isObject(value) ? value : {};
+}
+function stringOf(value) {
+    return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+function numberOf(value) {
+    return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}
+function roleOf(value) {
+    return value === 'host' ? 'host' : 'viewer';
+}
+function errorOf(msg) {
+    const payload = objectOf(msg.payload);
+    return new MirrorError(stringOf(payload.code) ?? 'ERROR', stringOf(payload.message) ?? 'Error');
+}
+function expectType(msg, type) {
+    if (msg.type === 'ERROR') {
+        throw errorOf(msg);
+    }
+    if (msg.type !== type) {
+        throw new MirrorError('UNEXPECTED_REPLY', `Expected ${type}, got ${String(msg.type)}`);
+    }
+}
+/**
+ * A connection to the relay, for the SFA app (which creates a session and sends what it shows) and for
+ * the Mirror app (which joins it and shows what arrives). It reconnects by itself and, after a
+ * reconnect, rejoins its session (the host with its resume token).
+ */
+export class MirrorClient {
+    constructor(options) {
+        this.listeners = new Map();
+        /** Requests by requestId, in the order they were made (a Map keeps insertion order). */
+        this.pending = new Map();
+        this.openWaiters = [];
+        /** The resume token each pending join sent, so that the reply can tell whether this client now holds it. */
+        this.joinTokens = new Map();
+        this.currentState = 'closed';
+        this.lastSeq = { customer: 0, product: 0 };
+        this.socket = null;
+        /** Open and, when the client is in a session, back in it: queued requests may go. */
+        this.ready = false;
+        /** Whether the application wants a connection (from connect() or a request until close()). */
+        this.wanted = false;
+        this.attempt = 0;
+        this.nextRequestId = 1;
+        this.heartbeatInFlight = false;
+        if (!options || typeof options.url !== 'string' || options.url.length === 0) {
+            throw new TypeError('MirrorClient needs options.url, e.g. ws://localhost:3000');
+        }
+        const platform = globalThis.WebSocket;
+        const WebSocketClass = options.WebSocket ?? platform;
+        if (typeof WebSocketClass !== 'function') {
+            throw new TypeError('No WebSocket on this platform: pass options.WebSocket (in Node 20: the ws package)');
+        }
+        this.url = options.url;
+        this.WebSocketClass = WebSocketClass;
+        this.requestTimeoutMs = options.requestTimeoutMs ?? 5000;
+        this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 10000;
+        this.reconnectOptions =
+            options.reconnect === false
+                ? false
+                : {
+                    initialDelayMs: options.reconnect?.initialDelayMs ?? 250,
+                    maxDelayMs: options.reconnect?.maxDelayMs ?? 10000,
+                };
+    }
+    get state() {
+        return this.currentState;
+    }
+    /** The session the client is in (the canonical upper-case code), or undefined. */
+    get sessionId() {
+        return this.currentSessionId;
+    }
+    get role() {
+        return this.currentRole;
+    }
+    /** The host's secret for taking its role back; keep it to rejoin as host after an app restart. */
+    get resumeToken() {
+        return this.currentResumeToken;
+    }
+    /**
+     * Opens the connection; resolves when it is open (and, if the client was in a session, back in it).
+     * Rejects with `TIMEOUT` after `requestTimeoutMs` (the client keeps trying when reconnecting is on),
+     * `CONNECT_FAILED` when reconnecting is off and the attempt failed, or `CLOSED` on `close()`.
+     */
+    connect() {
+        if (this.currentState === 'open') {
+            return Promise.resolve();
+        }
+        return new Promise((resolve, reject) => {
+            const waiter = {
+                resolve,
+                reject,
+                timer: setTimeout(() => {
+                    this.openWaiters = this.openWaiters.filter((w) => w !== waiter);
+                    reject(new MirrorError('TIMEOUT', `Not connected within ${this.requestTimeoutMs} ms`));
+                }, this.requestTimeoutMs),
+            };
+            this.openWaiters.push(waiter);
+            this.start();
+        });
+    }
+    /** Creates a session and joins it as its host. */
+    createSession() {
+        return this.request(() => ({ type: 'CREATE_SESSION' }), (msg) => {
+            this.leftOnFailure(msg);
+            expectType(msg, 'SESSION_CREATED');
+            const payload = objectOf(msg.payload);
+            return {
+                sessionId: stringOf(payload.sessionId) ?? stringOf(msg.sessionId) ?? '',
+                resumeToken: stringOf(payload.resumeToken) ?? '',
+            };
+        });
+    }
+    /** Joins a session by its code: as a viewer, or as the host when given the session's resume token. */
+    joinSession(code, opts) {
+        const resumeToken = opts?.resumeToken;
+        return this.request(() => ({ type: 'JOIN_SESSION', sessionId: code, payload: resumeToken ? { resumeToken } : undefined }), (msg) => {
+            this.leftOnFailure(msg);
+            expectType(msg, 'SESSION_JOINED');
+            const payload = objectOf(msg.payload);
+            return {
+                sessionId: stringOf(payload.sessionId) ?? stringOf(msg.sessionId) ?? code,
+                role: roleOf(payload.role),
+                members: numberOf(payload.members),
+            };
+        }, resumeToken);
+    }
+    /** Sets the session's customer (null clears it) and sends it to the other members. */
+    sendCustomer(payload) {
+        return this.sendState('VIEW_CUSTOMER', payload);
+    }
+    /** Sets the session's product (null clears it) and sends it to the other members. */
+    sendProduct(payload) {
+        return this.sendState('VIEW_PRODUCT', payload);
+    }
+    /** The session's current customer, or undefined when none is set. Not also emitted as a `customer` event. */
+    requestCustomer() {
+        return this.requestState('REQUEST_CUSTOMER_UPDATE', 'VIEW_CUSTOMER');
+    }
+    /** The session's current product, or undefined when none is set. Not also emitted as a `product` event. */
+    requestProduct() {
+        return this.requestState('REQUEST_PRODUCT_UPDATE', 'VIEW_PRODUCT');
+    }
+    /** Leaves the session; the others see `peerLeft` with reason `left`. */
+    leaveSession() {
+        return this.request(() => ({ type: 'LEAVE_SESSION', sessionId: this.currentSessionId }), (msg) => expectType(msg, 'SESSION_LEFT'));
+    }
+    /** Ends the session (host only): every member, this one included, gets `sessionEnded` (`ended_by_host`). */
+    endSession() {
+        return this.request(() => ({ type: 'END_SESSION', sessionId: this.currentSessionId }), (msg) => expectType(msg, 'SESSION_ENDED'));
+    }
+    /** Round-trip time of a PING to the relay, in milliseconds. */
+    ping() {
+        return this.request(() => ({ type: 'PING' }), (msg, entry) => {
+            expectType(msg, 'PONG');
+            return now() - entry.sentAt;
+        });
+    }
+    /** Adds an event handler; returns a function that removes it. */
+    on(event, handler) {
+        let set = this.listeners.get(event);
+        if (!set) {
+            set = new Set();
+            this.listeners.set(event, set);
+        }
+        set.add(handler);
+        return () => this.off(event, handler);
+    }
+    off(event, handler) {
+        this.listeners.get(event)?.delete(handler);
+    }
+    /**
+     * Closes the connection and stops reconnecting. Requests not answered yet reject with `CLOSED`.
+     * The session is not left: the server keeps it for its grace period, and `connect()` rejoins it.
+     */
+    close() {
+        this.wanted = false;
+        this.clearReconnectTimer();
+        const socket = this.socket;
+        this.detach();
+        if (socket) {
+            try {
+                socket.close(1000, 'client closed');
+            }
+            catch {
+                // Already closing: nothing more to do.
+            }
+        }
+        this.failPending(new MirrorError('CLOSED', 'The client was closed'), true);
+        this.failWaiters(new MirrorError('CLOSED', 'The client was closed'));
+        this.setState('closed');
+    }
+    // ---- requests ----
+    sendState(type, payload) {
+        // An absent payload means null on the wire; keep it explicit so that what is sent is what is stored.
+        const value = payload === undefined ? null : payload;
+        return this.request(() => ({ type, sessionId: this.currentSessionId, payload: value }), (msg) => {
+            expectType(msg, 'ACK');
+            return { delivered: numberOf(objectOf(msg.payload).delivered) };
+        });
+    }
+    requestState(type, answer) {
+        return this.request(() => ({ type, sessionId: this.currentSessionId }), (msg) => {
+            if (msg.type === 'ACK') {
+                return undefined;
+            }
+            expectType(msg, answer);
+            return msg.payload;
+        });
+    }
+    /**
+     * Sends a request once the connection is ready and settles it with the reply carrying its requestId.
+     * The time-out counts from the call, so waiting for a reconnect is part of it.
+     */
+    request(build, interpret, joinToken) {
+        return new Promise((resolve, reject) => {
+            const id = this.newRequestId();
+            const type = String(build().type);
+            const entry = {
+                build,
+                sent: false,
+                sentAt: 0,
+                timer: undefined,
+                onReply: (msg) => {
+                    try {
+                        resolve(interpret(msg, entry));
+                    }
+                    catch (err) {
+                        reject(err);
+                    }
+                },
+                onFail: reject,
+            };
+            if (joinToken !== undefined) {
+                this.joinTokens.set(id, joinToken);
+            }
+            entry.timer = setTimeout(() => {
+                this.forget(id);
+                reject(new MirrorError('TIMEOUT', `${type} got no answer within ${this.requestTimeoutMs} ms`));
+            }, this.requestTimeoutMs);
+            this.pending.set(id, entry);
+            if (this.ready) {
+                this.flush();
+            }
+            else {
+                this.start();
+            }
+        });
+    }
+    /** Tracks an internal request that is sent at once (a rejoin, a heartbeat). */
+    track(id, onReply, onTimeout) {
+        const entry = {
+            sent: true,
+            sentAt: now(),
+            timer: setTimeout(() => {
+                this.forget(id);
+                onTimeout();
+            }, this.requestTimeoutMs),
+            onReply,
+            onFail: () => { },
+        };
+        this.pending.set(id, entry);
+    }
+    forget(id) {
+        const entry = this.pending.get(id);
+        if (entry) {
+            clearTimeout(entry.timer);
+            this.pending.delete(id);
+        }
+        this.joinTokens.delete(id);
+        return entry;
+    }
+    flush() {
+        for (const [id, entry] of this.pending) {
+            if (entry.sent || !entry.build) {
+                continue;
+            }
+            if (!this.ready) {
+                return;
+            }
+            entry.sent = true;
+            entry.sentAt = now();
+            this.send({ ...entry.build(), requestId: id });
+        }
+    }
+    failPending(error, includeQueued) {
+        for (const [id, entry] of [...this.pending]) {
+            if (entry.sent || includeQueued) {
+                this.forget(id);
+                entry.onFail(error);
+            }
+        }
+    }
+    failWaiters(error) {
+        const waiters = this.openWaiters;
+        this.openWaiters = [];
+        for (const waiter of waiters) {
+            clearTimeout(waiter.timer);
+            waiter.reject(error);
+        }
+    }
+    newRequestId() {
+        return `c${this.nextRequestId++}`;
+    }
+    send(frame) {
+        const socket = this.socket;
+        if (!socket || socket.readyState !== OPEN) {
+            return; // The drop that follows fails the request, or it is re-sent after the reconnect.
+        }
+        try {
+            socket.send(JSON.stringify(frame));
+        }
+        catch (err) {
+            this.emitError(new MirrorError('SEND_FAILED', 'Could not send a message', err));
+        }
+    }
+    /** A failed create or join to another session has already left the current one on the server. */
+    leftOnFailure(msg) {
+        if (msg.type !== 'ERROR') {
+            return;
+        }
+        const code = stringOf(objectOf(msg.payload).code) ?? '';
+        const target = stringOf(msg.sessionId)?.trim().toUpperCase();
+        if (!REFUSED_BEFORE_LEAVING.has(code) && target !== this.currentSessionId) {
+            this.clearSession();
+        }
+    }
+    // ---- connection ----
+    start() {
+        this.wanted = true;
+        if (this.socket || this.reconnectTimer !== undefined) {
+            return;
+        }
+        this.setState(this.currentState === 'closed' ? 'connecting' : 'reconnecting');
+        this.openSocket();
+    }
+    openSocket() {
+        this.reconnectTimer = undefined;
+        let socket;
+        try {
+            socket = new this.WebSocketClass(this.url);
+        }
+        catch (err) {
+            // A bad URL does not get better by retrying.
+            const error = new MirrorError('CONNECT_FAILED', `Cannot open ${this.url}`, err);
+            this.emitError(error);
+            this.wanted = false;
+            this.failPending(error, true);
+            this.failWaiters(error);
+            this.setState('closed');
+            return;
+        }
+        this.socket = socket;
+        // Handlers stay set on a socket the client has let go (ws throws on an error event nobody listens to);
+        // each one checks that its socket is still the current one.
+        socket.onopen = () => {
+            if (this.socket === socket) {
+                this.onOpen(socket);
+            }
+        };
+        socket.onmessage = (event) => {
+            if (this.socket === socket) {
+                this.onMessage(event?.data);
+            }
+        };
+        socket.onclose = (event) => {
+            if (this.socket === socket) {
+                this.onDrop(event?.code);
+            }
+        };
+        socket.onerror = () => {
+            // A close event follows every error; the drop is handled there.
+        };
+    }
+    onOpen(socket) {
+        this.startHeartbeat(socket);
+        if (this.currentSessionId) {
+            this.rejoin(this.currentSessionId);
+        }
+        else {
+            this.becomeReady();
+        }
+    }
+    becomeReady() {
+        this.attempt = 0;
+        this.ready = true;
+        this.setState('open');
+        const waiters = this.openWaiters;
+        this.openWaiters = [];
+        for (const waiter of waiters) {
+            clearTimeout(waiter.timer);
+            waiter.resolve();
+        }
+        this.flush();
+    }
+    /** After a reconnect: back into the session, as host when the client holds the resume token. */
+    rejoin(code) {
+        const id = this.newRequestId();
+        const token = this.currentResumeToken;
+        if (token) {
+            this.joinTokens.set(id, token);
+        }
+        this.track(id, (msg) => {
+            if (msg.type === 'SESSION_JOINED') {
+                this.becomeReady();
+                return;
+            }
+            const error = msg.type === 'ERROR' ? errorOf(msg) : new MirrorError('UNEXPECTED_REPLY', `Rejoin got ${String(msg.type)}`);
+            if (error.code === 'SESSION_NOT_FOUND') {
+                this.clearSession();
+                this.emit('sessionEnded', { reason: 'not_found' });
+                this.becomeReady();
+                return;
+            }
+            // Busy, rate-limited, store down: try again after the next back-off.
+            this.emitError(error);
+            this.abandon();
+        }, () => this.abandon());
+        this.send({ type: 'JOIN_SESSION', sessionId: code, payload: token ? { resumeToken: token } : undefined, requestId: id });
+    }
+    /** Lets go of the current socket without waiting for its close, which a dead link may take long to report. */
+    abandon() {
+        const socket = this.socket;
+        if (!socket) {
+            return;
+        }
+        this.onDrop(undefined);
+        try {
+            const terminate = socket.terminate;
+            if (typeof terminate === 'function') {
+                terminate.call(socket);
+            }
+            else {
+                socket.close();
+            }
+        }
+        catch {
+            // Closing a socket that is already gone.
+        }
+    }
+    detach() {
+        this.socket = null;
+        this.ready = false;
+        this.heartbeatInFlight = false;
+        if (this.heartbeatTimer !== undefined) {
+            clearInterval(this.heartbeatTimer);
+            this.heartbeatTimer = undefined;
+        }
+    }
+    onDrop(closeCode) {
+        this.detach();
+        this.failPending(new MirrorError('CONNECTION_LOST', 'The connection dropped before the answer came'), false);
+        if (!this.wanted) {
+            this.setState('closed');
+            return;
+        }
+        if (closeCode === CLOSE_HOST_RESUMED_ELSEWHERE) {
+            // Reconnecting would take the role back and start a tug of war with the other device.
+            this.clearSession();
+            this.stopWanting(new MirrorError('HOST_RESUMED_ELSEWHERE', 'Another connection resumed this session as host'));
+            return;
+        }
+        if (this.reconnectOptions === false) {
+            this.stopWanting(new MirrorError(this.currentState === 'connecting' ? 'CONNECT_FAILED' : 'CONNECTION_LOST', 'The connection closed'));
+            return;
+        }
+        this.setState('reconnecting');
+        const { initialDelayMs, maxDelayMs } = this.reconnectOptions;
+        const ceiling = Math.min(maxDelayMs, initialDelayMs * 2 ** Math.min(this.attempt, 30));
+        this.attempt++;
+        // Half fixed, half random: clients dropped together by a server restart do not all come back at once.
+        const delay = ceiling / 2 + Math.random() * (ceiling / 2);
+        this.reconnectTimer = setTimeout(() => this.openSocket(), delay);
+    }
+    stopWanting(error) {
+        this.wanted = false;
+        this.emitError(error);
+        this.failPending(error, true);
+        this.failWaiters(error);
+        this.setState('closed');
+    }
+    clearReconnectTimer() {
+        if (this.reconnectTimer !== undefined) {
+            clearTimeout(this.reconnectTimer);
+            this.reconnectTimer = undefined;
+        }
+    }
+    /** Browsers and React Native cannot see ping frames, so the client asks for a PONG now and then. */
+    startHeartbeat(socket) {
+        if (!(this.heartbeatIntervalMs > 0)) {
+            return;
+        }
+        this.heartbeatTimer = setInterval(() => {
+            if (this.socket !== socket || this.heartbeatInFlight) {
+                return;
+            }
+            this.heartbeatInFlight = true;
+            const id = this.newRequestId();
+            this.track(id, () => {
+                // Any answer, an error included, shows the link is alive.
+                if (this.socket === socket) {
+                    this.heartbeatInFlight = false;
+                }
+            }, () => {
+                if (this.socket === socket) {
+                    this.abandon();
+                }
+            });
+            this.send({ type: 'PING', requestId: id });
+        }, this.heartbeatIntervalMs);
+    }
+    // ---- inbound ----
+    onMessage(data) {
+        if (typeof data !== 'string') {
+            this.emitError(new MirrorError('MALFORMED_MESSAGE', 'The server sent a binary frame'));
+            return;
+        }
+        let msg;
+        try {
+            msg = JSON.parse(data);
+        }
+        catch (err) {
+            this.emitError(new MirrorError('MALFORMED_MESSAGE', 'The server sent a message that is not JSON', err));
+            return;
+        }
+        if (!isObject(msg) || typeof msg.type !== 'string') {
+            this.emitError(new MirrorError('MALFORMED_MESSAGE', 'The server sent a message without a type'));
+            return;
+        }
+        try {
+            this.dispatch(msg);
+        }
+        catch (err) {
+            this.emitError(new MirrorError('MALFORMED_MESSAGE', `Could not handle a ${msg.type} message`, err));
+        }
+    }
+    dispatch(msg) {
+        const requestId = typeof msg.requestId === 'string' || typeof msg.requestId === 'number' ? String(msg.requestId) : undefined;
+        const entry = requestId !== undefined ? this.pending.get(requestId) : undefined;
+        const payload = objectOf(msg.payload);
+        const sessionId = stringOf(msg.sessionId);
+        // The session bookkeeping follows what the server says, whether or not a request still waits for it.
+        switch (msg.type) {
+            case 'SESSION_CREATED':
+                this.enterSession(stringOf(payload.sessionId) ?? sessionId, 'host', stringOf(payload.resumeToken));
+                break;
+            case 'SESSION_JOINED': {
+                const code = stringOf(payload.sessionId) ?? sessionId;
+                const role = roleOf(payload.role);
+                const sentToken = requestId !== undefined ? this.joinTokens.get(requestId) : undefined;
+                const keptToken = code === this.currentSessionId ? this.currentResumeToken : undefined;
+                this.enterSession(code, role, role === 'host' ? (sentToken ?? keptToken) : undefined);
+                break;
+            }
+            case 'SESSION_LEFT':
+                if (!sessionId || sessionId === this.currentSessionId) {
+                    this.clearSession();
+                }
+                break;
+            case 'SESSION_ENDED':
+                if (!sessionId || !this.currentSessionId || sessionId === this.currentSessionId) {
+                    const reason = stringOf(payload.reason) ?? 'ended_by_host';
+                    this.clearSession();
+                    this.emit('sessionEnded', { reason: reason });
+                }
+                break;
+            case 'VIEW_CUSTOMER':
+            case 'VIEW_PRODUCT':
+                this.onState(msg.type === 'VIEW_CUSTOMER' ? 'customer' : 'product', msg, sessionId, entry !== undefined);
+                break;
+            case 'PEER_JOINED':
+                this.emit('peerJoined', { role: roleOf(payload.role), members: numberOf(payload.members) });
+                break;
+            case 'PEER_LEFT':
+                this.emit('peerLeft', {
+                    role: roleOf(payload.role),
+                    members: numberOf(payload.members),
+                    reason: payload.reason === 'left' ? 'left' : 'disconnected',
+                });
+                break;
+            default:
+                // ACK, PONG and ERROR settle requests below; unknown types are for newer clients.
+                break;
+        }
+        if (entry && requestId !== undefined) {
+            this.forget(requestId);
+            entry.onReply(msg, entry);
+        }
+        else if (msg.type === 'ERROR') {
+            this.emitError(errorOf(msg));
+        }
+    }
+    /** Keeps the newest state per kind: a message with a lower seq than one already seen is stale and dropped. */
+    onState(kind, msg, sessionId, isReply) {
+        if (sessionId && this.currentSessionId && sessionId !== this.currentSessionId) {
+            return;
+        }
+        const seq = typeof msg.seq === 'number' && Number.isFinite(msg.seq) ? msg.seq : undefined;
+        if (seq !== undefined) {
+            if (seq < this.lastSeq[kind]) {
+                return;
+            }
+            this.lastSeq[kind] = seq;
+        }
+        if (!isReply) {
+            // A reply to requestCustomer/requestProduct goes to its promise only.
+            this.emit(kind, msg.payload, { seq: seq ?? 0, sessionId: sessionId ?? this.currentSessionId ?? '' });
+        }
+    }
+    enterSession(code, role, resumeToken) {
+        if (!code) {
+            throw new MirrorError('MALFORMED_MESSAGE', 'A session reply without a session id');
+        }
+        if (code !== this.currentSessionId) {
+            this.lastSeq.customer = 0;
+            this.lastSeq.product = 0;
+        }
+        this.currentSessionId = code;
+        this.currentRole = role;
+        this.currentResumeToken = resumeToken;
+    }
+    clearSession() {
+        this.currentSessionId = undefined;
+        this.currentRole = undefined;
+        this.currentResumeToken = undefined;
+        this.lastSeq.customer = 0;
+        this.lastSeq.product = 0;
+    }
+    // ---- events ----
+    setState(state) {
+        if (this.currentState === state) {
+            return;
+        }
+        this.currentState = state;
+        this.emit('state', state);
+    }
+    emitError(error) {
+        this.emit('error', error);
+    }
+    /** Calls each handler; one that throws does not stop the others nor the client. */
+    emit(event, ...args) {
+        const set = this.listeners.get(event);
+        if (!set || set.size === 0) {
+            return;
+        }
+        for (const handler of [...set]) {
+            try {
+                handler(...args);
+            }
+            catch (err) {
+                if (event !== 'error') {
+                    this.emit('error', new MirrorError('LISTENER_ERROR', `A '${event}' handler threw`, err));
+                }
+            }
+        }
+    }
 }
