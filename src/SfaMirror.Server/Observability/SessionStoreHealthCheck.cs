@@ -3,11 +3,18 @@ using SfaMirror.Server.Backplane;
 
 namespace SfaMirror.Server.Observability;
 
-/// <summary>Ready only while the session store can serve (always in memory; Redis reachable with Redis).</summary>
-internal sealed class SessionStoreHealthCheck(ISessionStore store) : IHealthCheck
+/// <summary>
+/// Ready only while the session store can serve (always in memory; Redis reachable with Redis), and not
+/// once shutdown has begun, so that a load balancer stops sending new clients to a node that is closing.
+/// </summary>
+internal sealed class SessionStoreHealthCheck(ISessionStore store, IHostApplicationLifetime lifetime) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            return HealthCheckResult.Unhealthy("shutting down");
+        }
         try
         {
             return await store.IsAvailableAsync(cancellationToken).ConfigureAwait(false)

@@ -58,7 +58,11 @@ async function ensureClient() {
   c.on('peerLeft', ({ role, members, reason }) => { setMembers(members); log(`${roleName(role)} left (${reason}); ${members} member(s)`); });
   c.on('sessionEnded', ({ reason }) => { setInSession(null); log(`Session ended (${reason})`); });
   c.on('error', (err) => log(`Error ${err?.code ?? ''}: ${err?.message ?? err}`));
-  connecting = c.connect().then(() => { client = c; return c; }).finally(() => { connecting = null; });
+  connecting = c.connect()
+    .then(() => { client = c; return c; })
+    // A client that could not connect keeps retrying by itself; stop it, the next action starts a new one.
+    .catch((err) => { c.close(); throw err; })
+    .finally(() => { connecting = null; });
   return connecting;
 }
 
