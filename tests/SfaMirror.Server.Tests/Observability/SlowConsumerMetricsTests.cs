@@ -8,15 +8,32 @@ namespace SfaMirror.Server.Tests.Observability;
 public sealed class SlowConsumerMetricsTests
 {
     [Fact]
-    public async Task Viewer_that_stops_reading_moves_the_coalesced_and_slow_consumer_metrics()
+    public async Task Viewer_that_stops_reading_moves_the_coalesced_updates_metric()
+    {
+        // A long send timeout: the stalled viewer stays connected, so its queued updates can only be coalesced.
+        var moved = await StallViewerUntilAsync("relay_updates_coalesced_total", ("SendTimeoutSeconds", "30"));
+        Assert.True(moved, "relay_updates_coalesced_total did not move");
+    }
+
+    [Fact]
+    public async Task Viewer_that_stops_reading_moves_the_slow_consumer_closes_metric()
+    {
+        var moved = await StallViewerUntilAsync("relay_slow_consumer_closes_total", ("SendTimeoutSeconds", "0.5"));
+        Assert.True(moved, "relay_slow_consumer_closes_total did not move");
+    }
+
+    /// <summary>
+    /// A viewer joins on a raw socket and never reads again, so its TCP buffers fill and the relay's writes
+    /// stall, while the host keeps sending large updates; returns whether <paramref name="metric"/> moved.
+    /// </summary>
+    private static async Task<bool> StallViewerUntilAsync(string metric, (string, string) sendTimeout)
     {
         await using var server = await RelayServer.StartAsync(
-            ("CoalesceAboveBytes", "0"), ("SendTimeoutSeconds", "0.5"),
+            ("CoalesceAboveBytes", "0"), sendTimeout, ("ShutdownCloseTimeoutSeconds", "0.5"),
             ("MessagesPerSecond", "100000"), ("MessageBurst", "100000"));
         using var http = new HttpClient { BaseAddress = server.BaseUri, Timeout = TimeSpan.FromSeconds(5) };
         await using var host = await server.ConnectAsync();
         var (code, _) = await host.CreateSessionAsync();
-        // A raw socket that joins and then never reads again: its TCP buffers fill and the relay's writes stall.
         using var stalled = new ClientWebSocket();
         stalled.Options.KeepAliveInterval = TimeSpan.Zero;
         stalled.Options.SetBuffer(1024, 1024);
@@ -27,23 +44,28 @@ public sealed class SlowConsumerMetricsTests
         }
         await host.ExpectAsync("PEER_JOINED");
 
-        var update = Encoding.UTF8.GetBytes("""{"type":"VIEW_CUSTOMER","payload":{"blob":""" + "\"" + new string('x', 64 * 1024) + "\"}}");
+        var update = Encoding.UTF8.GetBytes("""{"type":"VIEW_CUSTOMER","payload":{"blob":""" + "\"" + new string('x', 256 * 1024) + "\"}}");
         var deadline = DateTime.UtcNow.AddSeconds(15);
-        double coalesced = 0, closes = 0;
-        while ((coalesced == 0 || closes == 0) && DateTime.UtcNow < deadline)
+        try
         {
-            for (var i = 0; i < 20; i++)
+            while (DateTime.UtcNow < deadline)
             {
-                await host.SendBytesAsync(update, WebSocketMessageType.Text);
+                for (var i = 0; i < 20; i++)
+                {
+                    await host.SendBytesAsync(update, WebSocketMessageType.Text);
+                }
+                if (Value(await http.GetStringAsync("/metrics"), metric) > 0)
+                {
+                    return true;
+                }
+                await Task.Delay(50);
             }
-            var scrape = await http.GetStringAsync("/metrics");
-            coalesced = Value(scrape, "relay_updates_coalesced_total");
-            closes = Value(scrape, "relay_slow_consumer_closes_total");
-            await Task.Delay(100);
+            return false;
         }
-
-        Assert.True(coalesced > 0, "relay_updates_coalesced_total did not move");
-        Assert.True(closes > 0, "relay_slow_consumer_closes_total did not move");
+        finally
+        {
+            stalled.Abort();
+        }
     }
 
     private static double Value(string scrape, string name)
