@@ -79,8 +79,7 @@ public sealed class AdminPageTests(BrowserFixture fixture)
     [Fact]
     public async Task Admin_area_does_not_exist_without_a_configured_token()
     {
-        await using var relay = await RelayHost.StartAsync();
-        await using var context = await fixture.Browser.NewContextAsync(new() { BaseURL = relay.BaseUri.ToString() });
+        await using var context = await fixture.Browser.NewContextAsync(new() { BaseURL = fixture.RelayWithoutAdmin.BaseUri.ToString() });
 
         var pageResponse = await context.APIRequest.GetAsync("/admin");
         var apiResponse = await context.APIRequest.GetAsync("/admin/api/stats", new() { Headers = new Dictionary<string, string> { ["Authorization"] = "Bearer x" } });

@@ -24,10 +24,17 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public RelayHost Relay { get; private set; } = null!;
 
+    /// <summary>
+    /// A second relay, without an admin token. It lives as long as <see cref="Relay"/>: disposing a relay while
+    /// another one is scraped would stop the other's metrics (open-telemetry/opentelemetry-dotnet#6412).
+    /// </summary>
+    public RelayHost RelayWithoutAdmin { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         Assertions.SetDefaultExpectTimeout(5_000);
         Relay = await RelayHost.StartAsync(("AdminToken", AdminToken));
+        RelayWithoutAdmin = await RelayHost.StartAsync();
         _playwright = await Playwright.CreateAsync().WaitAsync(TimeSpan.FromSeconds(30));
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -61,6 +68,10 @@ public sealed class BrowserFixture : IAsyncLifetime
         if (Relay is not null)
         {
             await Relay.DisposeAsync();
+        }
+        if (RelayWithoutAdmin is not null)
+        {
+            await RelayWithoutAdmin.DisposeAsync();
         }
     }
 }

@@ -5,6 +5,7 @@ using SfaMirror.Server.Tests.Infrastructure;
 
 namespace SfaMirror.Server.Tests.Observability;
 
+[Collection(MetricsCollection.Name)]
 public sealed class SlowConsumerMetricsTests
 {
     [Fact]
