@@ -593,7 +593,6 @@ export class MirrorClient {
   }
 
   private becomeReady(): void {
-    this.attempt = 0;
     this.ready = true;
     this.setState('open');
     const waiters = this.openWaiters;
@@ -737,6 +736,9 @@ export class MirrorClient {
   // ---- inbound ----
 
   private onMessage(data: unknown): void {
+    // Back-off starts over only once a server has answered, not merely accepted: one that accepts and
+    // closes at once (overloaded, restarting) keeps getting longer pauses.
+    this.attempt = 0;
     if (typeof data !== 'string') {
       this.emitError(new MirrorError('MALFORMED_MESSAGE', 'The server sent a binary frame'));
       return;

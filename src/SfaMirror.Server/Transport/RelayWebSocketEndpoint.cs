@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SfaMirror.Server.Observability;
@@ -12,12 +13,20 @@ public sealed partial class RelayWebSocketEndpoint(
     IConnectionHandlerFactory handlers,
     IOptions<RelayOptions> options,
     RelayMetrics metrics,
+    IHostApplicationLifetime lifetime,
     ILogger<RelayConnection> logger)
 {
     private readonly RelayOptions _options = options.Value;
 
     public async Task HandleAsync(HttpContext context)
     {
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // Shutting down: a client that reconnects now must go to the next server, not to this one,
+            // where Kestrel's stop would hold its connection open until the host's shutdown timeout.
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return;
+        }
         var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
         {
             // Real ping frames, and a peer that does not answer within the timeout is dropped.

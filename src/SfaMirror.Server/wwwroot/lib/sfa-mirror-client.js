@@ -417,7 +417,6 @@ export class MirrorClient {
         }
     }
     becomeReady() {
-        this.attempt = 0;
         this.ready = true;
         this.setState('open');
         const waiters = this.openWaiters;
@@ -546,6 +545,9 @@ export class MirrorClient {
     }
     // ---- inbound ----
     onMessage(data) {
+        // Back-off starts over only once a server has answered, not merely accepted: one that accepts and
+        // closes at once (overloaded, restarting) keeps getting longer pauses.
+        this.attempt = 0;
         if (typeof data !== 'string') {
             this.emitError(new MirrorError('MALFORMED_MESSAGE', 'The server sent a binary frame'));
             return;

@@ -1,0 +1,3 @@
+using SfaMirror.Cli;
+
+return await CliApp.RunAsync(args, CliConsole.FromSystemConsole(), CancellationToken.None);

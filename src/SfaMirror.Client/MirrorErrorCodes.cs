@@ -1,0 +1,32 @@
+namespace SfaMirror.Client;
+
+/// <summary>The codes the client raises itself; the server's codes (PROTOCOL.md, Errors) come through unchanged.</summary>
+public static class MirrorErrorCodes
+{
+    /// <summary>No reply within <see cref="MirrorClientOptions.RequestTimeout"/>.</summary>
+    public const string Timeout = "TIMEOUT";
+
+    /// <summary>The connection dropped while the request waited for its reply; it may or may not have been carried out.</summary>
+    public const string ConnectionLost = "CONNECTION_LOST";
+
+    /// <summary>The client is closed (disposed, never connected, or reconnection is off).</summary>
+    public const string Closed = "CLOSED";
+
+    /// <summary>A frame from the server that is not a protocol message: it is skipped, the connection stays.</summary>
+    public const string MalformedMessage = "MALFORMED_MESSAGE";
+
+    /// <summary>The server answered a request with a message of another type than the protocol says.</summary>
+    public const string UnexpectedReply = "UNEXPECTED_REPLY";
+
+    /// <summary>The first connection could not be opened (<see cref="MirrorClient.ConnectAsync"/>).</summary>
+    public const string ConnectFailed = "CONNECT_FAILED";
+
+    /// <summary>Another connection took the host role with the resume token; this client stops rather than take it back.</summary>
+    public const string HostResumedElsewhere = "HOST_RESUMED_ELSEWHERE";
+
+    /// <summary>An event handler threw; the exception is the inner exception.</summary>
+    public const string ListenerError = "LISTENER_ERROR";
+
+    /// <summary>A rejoin after a reconnect was refused for another reason than an unknown session.</summary>
+    public const string RejoinFailed = "REJOIN_FAILED";
+}
