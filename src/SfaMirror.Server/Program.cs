@@ -2,10 +2,10 @@ using SfaMirror.Server;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.ConfigureRelayHost();
-builder.Services.AddRelay(builder.Configuration);
+builder.Services.AddRelayServer(builder.Configuration);
 
 var app = builder.Build();
-app.UseRelay();
+app.MapRelayServer();
 app.Run();
 
 /// <summary>Visible to tests, which start real servers of their own.</summary>

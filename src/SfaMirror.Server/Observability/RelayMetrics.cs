@@ -23,14 +23,17 @@ public sealed class RelayMetrics
     private readonly Counter<long> _joins;
     private readonly UpDownCounter<long> _connections;
     private readonly Histogram<double> _relayLatency;
+    private long _messagesReceivedTotal;
+    private long _messagesSentTotal;
 
     public RelayMetrics(IMeterFactory meterFactory)
     {
         var meter = meterFactory.Create(MeterName);
         _messagesReceived = meter.CreateCounter<long>("relay.messages.received", "{message}", "Messages received from clients, by type.");
-        _messagesSent = meter.CreateCounter<long>("relay.messages.sent", "{message}", "Messages written to clients.");
-        _bytesReceived = meter.CreateCounter<long>("relay.bytes.received", "By", "Bytes of messages received from clients.");
-        _bytesSent = meter.CreateCounter<long>("relay.bytes.sent", "By", "Bytes of messages written to clients.");
+        _messagesSent = meter.CreateCounter<long>("relay.messages.sent", "{message}", "Messages written to clients, by type.");
+        // Prometheus names: relay_received_bytes_total / relay_sent_bytes_total (the exporter appends the unit only when absent).
+        _bytesReceived = meter.CreateCounter<long>("relay.received.bytes", "By", "Bytes of messages received from clients.");
+        _bytesSent = meter.CreateCounter<long>("relay.sent.bytes", "By", "Bytes of messages written to clients.");
         _errors = meter.CreateCounter<long>("relay.errors", "{error}", "ERROR messages sent, by code.");
         _coalesced = meter.CreateCounter<long>("relay.updates.coalesced", "{update}", "State updates replaced by a newer one before a slow member was sent them.");
         _slowConsumerCloses = meter.CreateCounter<long>("relay.slow_consumer.closes", "{connection}", "Connections closed for being too far behind (1013).");
@@ -38,8 +41,9 @@ public sealed class RelayMetrics
         _sessionsEnded = meter.CreateCounter<long>("relay.sessions.ended", "{session}", "Sessions ended by their host or by expiry.");
         _joins = meter.CreateCounter<long>("relay.members.joined", "{member}", "Successful creates and joins, by role.");
         _connections = meter.CreateUpDownCounter<long>("relay.connections", "{connection}", "Open WebSocket connections.");
-        _relayLatency = meter.CreateHistogram<double>("relay.latency", "ms", "Time from a state update being queued for a member to it being written to the member's socket.",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 25, 50, 100, 250, 1000] });
+        // Seconds, as OpenTelemetry and Prometheus want durations: relay_delivery_duration_seconds.
+        _relayLatency = meter.CreateHistogram<double>("relay.delivery.duration", "s", "Time from a state update being queued for a member to it being written to the member's socket.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1] });
         meter.CreateObservableGauge("relay.sessions.live", () => LiveSessions, "{session}", "Live sessions (cluster-wide with Redis).");
         meter.CreateObservableGauge("relay.members.live", () => LiveMembers, "{member}", "Members of live sessions.");
         meter.CreateObservableGauge("relay.send_queue.bytes", () => SendQueueBytes(), "By", "Bytes waiting in connections' send queues.");
@@ -57,14 +61,26 @@ public sealed class RelayMetrics
 
     public void ConnectionClosed() => _connections.Add(-1);
 
-    public void MessageReceived(int bytes) => _bytesReceived.Add(bytes);
+    /// <summary>Messages received since start, whatever became of them (for the admin page's rate chart).</summary>
+    public long MessagesReceivedTotal => Interlocked.Read(ref _messagesReceivedTotal);
+
+    /// <summary>Frames written since start (for the admin page's rate chart).</summary>
+    public long MessagesSentTotal => Interlocked.Read(ref _messagesSentTotal);
+
+    public void MessageReceived(int bytes)
+    {
+        Interlocked.Increment(ref _messagesReceivedTotal);
+        _bytesReceived.Add(bytes);
+    }
 
     public void MessageHandled(MessageKind kind) => _messagesReceived.Add(1, new KeyValuePair<string, object?>("type", MessageTypes.NameOf(kind)));
 
-    public void FrameWritten(int bytes)
+    /// <summary>Counts one frame written to a socket, tagged with its type (one of a fixed set).</summary>
+    public void FrameWritten(ReadOnlySpan<byte> frame)
     {
-        _messagesSent.Add(1);
-        _bytesSent.Add(bytes);
+        Interlocked.Increment(ref _messagesSentTotal);
+        _messagesSent.Add(1, new KeyValuePair<string, object?>("type", FrameTypes.Of(frame)));
+        _bytesSent.Add(frame.Length);
     }
 
     public void ErrorSent(string code) => _errors.Add(1, new KeyValuePair<string, object?>("code", code));
@@ -79,5 +95,5 @@ public sealed class RelayMetrics
 
     public void MemberJoined(MemberRole role) => _joins.Add(1, new KeyValuePair<string, object?>("role", MemberRoles.Name(role)));
 
-    public void RelayLatency(double milliseconds) => _relayLatency.Record(milliseconds);
+    public void RelayLatency(double milliseconds) => _relayLatency.Record(milliseconds / 1000.0);
 }

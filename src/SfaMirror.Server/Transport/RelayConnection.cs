@@ -232,7 +232,7 @@ public sealed partial class RelayConnection : IAsyncDisposable
                     await _socket.SendAsync(frame.AsMemory(), WebSocketMessageType.Text, true, linked.Token).ConfigureAwait(false);
                     timeout.CancelAfter(Timeout.InfiniteTimeSpan);
                     _queue.Written(frame.Length);
-                    _metrics.FrameWritten(frame.Length);
+                    _metrics.FrameWritten(frame);
                     if (entry.IsRelayedState)
                     {
                         _metrics.RelayLatency(Stopwatch.GetElapsedTime(entry.EnqueuedAt).TotalMilliseconds);

@@ -46,9 +46,9 @@ public sealed class RelayServer : IAsyncDisposable
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddRelay(builder.Configuration);
+        builder.Services.AddRelayServer(builder.Configuration);
         var app = builder.Build();
-        app.UseRelay();
+        app.MapRelayServer();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         return new RelayServer(app, new Uri(address));

@@ -1,0 +1,28 @@
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+
+namespace SfaMirror.Server.Observability;
+
+/// <summary>Registers metrics export (OpenTelemetry, Prometheus format), readiness checks and the message-rate sampler.</summary>
+public static class ObservabilityServiceCollectionExtensions
+{
+    public const string ReadyTag = "ready";
+
+    public static IServiceCollection AddObservability(this IServiceCollection services)
+    {
+        // The relay's own meter only: ASP.NET Core's and the runtime's meters would multiply the scrape
+        // size without telling an operator anything about sessions.
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("sfa-mirror-relay"))
+            .WithMetrics(metrics => metrics
+                .AddMeter(RelayMetrics.MeterName)
+                .AddPrometheusExporter());
+
+        services.AddHealthChecks()
+            .AddCheck<SessionStoreHealthCheck>("session-store", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(3));
+
+        services.AddSingleton<MessageRateHistory>();
+        services.AddHostedService<MessageRateSampler>();
+        return services;
+    }
+}
