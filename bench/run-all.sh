@@ -2,7 +2,8 @@
 # Publishes the relay in Release, then runs every scenario 3 times, each against a freshly started
 # server, and prints the median of each figure. Raw lines go to bench/results/<scenario>.jsonl.
 #   bench/run-all.sh            # everything (about 6 minutes)
-#   bench/run-all.sh fanout     # one scenario: fanout find-max idle idle-sweep churn connect-storm startup
+#   bench/run-all.sh fanout     # some scenarios: fanout find-max sweep idle idle-sweep churn connect-storm startup
+# Then bench/charts.sh draws docs/img/*.png from bench/results.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS="${RUNS:-3}"
@@ -47,11 +48,12 @@ PY
 }
 
 ARGS=("$@")
-for SCENARIO in fanout find-max idle idle-sweep churn connect-storm startup; do
+for SCENARIO in fanout find-max sweep idle idle-sweep churn connect-storm startup; do
   [[ ${#ARGS[@]} -eq 0 || " ${ARGS[*]} " == *" $SCENARIO "* ]] || continue
   case $SCENARIO in
     fanout) run fanout fanout ;;
     find-max) run find-max fanout --find-max --sessions 400 --rate 10 --warmup 2 --duration 5 ;;
+    sweep) RUNS=1 run sweep fanout --find-max --keep-going --sessions 400 --rate 15 --max-rate 90 --warmup 2 --duration 4 ;;
     idle) run idle idle --connections 4000 ;;
     idle-sweep) for n in 500 1000 2000 4000; do run "idle-$n" idle --connections "$n"; done ;;
     churn) run churn churn ;;
@@ -65,7 +67,7 @@ for f in "$OUT"/*.jsonl; do
   echo "$(basename "$f" .jsonl):"
   case $(basename "$f" .jsonl) in
     fanout) median "$f" deliveries_per_s p50_ms p99_ms p999_ms max_ms lost misrouted out_of_order server_us_per_delivery server_cpu_pct generator_cpu_pct generator_saturated loadavg ;;
-    find-max) median "$f" max_deliveries_per_s at_p99_ms generator_saturated_at_max machine_saturated_at_max ;;
+    find-max|sweep) median "$f" max_deliveries_per_s at_p99_ms generator_saturated_at_max machine_saturated_at_max ;;
     idle*) median "$f" kib_per_connection rss_before_kib rss_after_kib ;;
     churn) median "$f" cycles_per_s server_us_per_cycle server_cpu_pct generator_cpu_pct errors ;;
     connect-storm) median "$f" joined all_joined_ms p99_join_ms max_join_ms syn_drops ;;

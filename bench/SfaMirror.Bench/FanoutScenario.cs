@@ -220,9 +220,13 @@ internal sealed class FanoutScenario(Target target, int sessions, int viewers, i
         _sent = 0;
         _skipped = 0;
         var cpu = new CpuWindow(target.ServerPid);
-        var start = Stopwatch.GetTimestamp();
+        // The window opens a little in the future, so that the pacer and every viewer see the same
+        // window object for every timestamp inside it (a send counted by one is counted by the other).
+        var start = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 10;
         var window = new Window(start, start + (long)(measureSeconds * Stopwatch.Frequency));
         _window = window;
+        var untilStart = (start - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency;
+        if (untilStart > 0) await Task.Delay(TimeSpan.FromSeconds(untilStart), ct);
         cpu.Start();
         await Task.Delay(TimeSpan.FromSeconds(measureSeconds), ct);
         cpu.Stop();

@@ -14,6 +14,7 @@ var payload = new Option<int>("--payload-bytes") { Description = "Size of each V
 var findMax = new Option<bool>("--find-max") { Description = "Raise the rate in steps of --rate until p99 passes --max-p99-ms or anything is lost." };
 var maxP99 = new Option<double>("--max-p99-ms") { Description = "Latency bound for --find-max.", DefaultValueFactory = _ => 50 };
 var maxRate = new Option<double>("--max-rate") { Description = "Highest per-host rate --find-max tries (the server limits each connection to 100 messages/s).", DefaultValueFactory = _ => 95 };
+var keepGoing = new Option<bool>("--keep-going") { Description = "With --find-max: run every step up to --max-rate (for a latency-vs-load chart)." };
 var connections = new Option<int>("--connections") { Description = "Connections." };
 var settle = new Option<double>("--settle") { Description = "Seconds to wait before reading RSS.", DefaultValueFactory = _ => 3 };
 var workers = new Option<int>("--workers") { Description = "Concurrent churn workers.", DefaultValueFactory = _ => 32 };
@@ -25,7 +26,7 @@ Target TargetOf(ParseResult r) => new(new Uri(r.GetValue(url)!), r.GetValue(serv
 
 var fanout = new Command("fanout", "S sessions of 1 host + K viewers; hosts send paced ~1 KB updates; latency, loss, order, CPU per delivery.")
 {
-    url, serverPid, sources, warmup, duration, sessions, viewers, rate, payload, findMax, maxP99, maxRate,
+    url, serverPid, sources, warmup, duration, sessions, viewers, rate, payload, findMax, maxP99, maxRate, keepGoing,
 };
 fanout.SetAction(async (r, ct) =>
 {
@@ -51,7 +52,11 @@ fanout.SetAction(async (r, ct) =>
             Report.Line("STEP " + Describe(result));
             steps.Add(result);
             var ok = (long)result["lost"]! == 0 && result["p99_ms"] is double p99 && p99 <= r.GetValue(maxP99);
-            if (!ok) break;
+            if (!ok)
+            {
+                if (r.GetValue(keepGoing)) continue;
+                break;
+            }
             best = result;
         }
         Report.Line(best is null ? "find-max: even the first step failed" : $"find-max: {best["deliveries_per_s"]} deliveries/s with p99 {best["p99_ms"]} ms (generator saturated: {best["generator_saturated"]})");
