@@ -23,11 +23,15 @@ public sealed partial class RelayConnection : IAsyncDisposable
     private readonly RelayMetrics _metrics;
     private readonly CancellationTokenSource _aborted = new();
     private readonly OutboundQueue _queue;
+    private readonly Action? _abortTransport;
     private int _closeRequested;
     private WebSocketCloseStatus _closeStatus;
 
-    public RelayConnection(long id, string remoteAddress, WebSocket socket, RelayOptions options, RelayMetrics metrics, ILogger logger)
+    /// <param name="abortTransport">Cuts the underlying connection (e.g. <c>HttpContext.Abort</c>): aborting the
+    /// WebSocket alone does not end a read or write that is pending in the server's pipes.</param>
+    public RelayConnection(long id, string remoteAddress, WebSocket socket, RelayOptions options, RelayMetrics metrics, ILogger logger, Action? abortTransport = null)
     {
+        _abortTransport = abortTransport;
         Id = id;
         RemoteAddress = remoteAddress;
         _socket = socket;
@@ -81,7 +85,7 @@ public sealed partial class RelayConnection : IAsyncDisposable
         // its slower path and registers a callback on every call. Aborting the socket ends whatever is
         // pending instead, so one registration per connection replaces one per message.
         var onRequestAborted = cancellationToken.UnsafeRegister(static s => ((RelayConnection)s!).Abort(), this);
-        var onAborted = _aborted.Token.UnsafeRegister(static s => ((WebSocket)s!).Abort(), _socket);
+        var onAborted = _aborted.Token.UnsafeRegister(static s => ((RelayConnection)s!).AbortTransport(), this);
         var sendLoop = SendLoopAsync();
         try
         {
@@ -110,6 +114,12 @@ public sealed partial class RelayConnection : IAsyncDisposable
             onAborted.Dispose();
             _aborted.Cancel();
         }
+    }
+
+    private void AbortTransport()
+    {
+        _socket.Abort();
+        _abortTransport?.Invoke();
     }
 
     private void Abort()
@@ -240,7 +250,7 @@ public sealed partial class RelayConnection : IAsyncDisposable
         // Armed only while a write is stuck (most complete at once into Kestrel's pipe); when it fires
         // it aborts the socket, which ends the pending write.
         using var timeout = new CancellationTokenSource();
-        using var onTimeout = timeout.Token.UnsafeRegister(static s => ((WebSocket)s!).Abort(), _socket);
+        using var onTimeout = timeout.Token.UnsafeRegister(static s => ((RelayConnection)s!).AbortTransport(), this);
         try
         {
             while (await _queue.TakeAllAsync().ConfigureAwait(false) is { } batch)

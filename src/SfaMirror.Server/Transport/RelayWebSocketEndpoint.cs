@@ -26,7 +26,7 @@ public sealed partial class RelayWebSocketEndpoint(
         }).ConfigureAwait(false);
 
         var remote = $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}";
-        await using var connection = new RelayConnection(tracker.NextId(), remote, socket, _options, metrics, logger);
+        await using var connection = new RelayConnection(tracker.NextId(), remote, socket, _options, metrics, logger, context.Abort);
         tracker.Add(connection);
         metrics.ConnectionOpened();
         Log.Opened(logger, connection.Id, remote);
