@@ -15,6 +15,16 @@ public static class RelayHostBuilderExtensions
         {
             kestrel.AddServerHeader = false;
         });
+        builder.WebHost.UseSockets(sockets =>
+        {
+            // A fleet of apps reconnecting after a deploy arrives at once; the default 512 overflows the
+            // accept queue and every dropped SYN waits a one-second retransmit (see docs/performance.md).
+            sockets.Backlog = 4096;
+        });
+        // Hosting's request diagnostics start an Activity and a log scope for every request while this
+        // category is enabled at all; for a WebSocket that lives for hours they are ~2 KB held per
+        // connection and CPU on every connect (docs/performance.md). Configuration can turn it back on.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Threading.Tasks.Sources;
 using SfaMirror.Server.Protocol;
 
 namespace SfaMirror.Server.Transport;
@@ -8,19 +9,21 @@ namespace SfaMirror.Server.Transport;
 /// enqueue (never waiting); one send loop drains. While the queue holds more than the coalescing
 /// threshold, a relayed state update replaces the waiting one of the same kind and session in place,
 /// so a slow member skips intermediate states but always ends on the latest one.
+/// The send loop parks on the queue itself (a reusable <see cref="IValueTaskSource"/>): waiting for the
+/// next frame allocates nothing and registers with no cancellation token; <see cref="Complete"/> wakes it.
 /// </summary>
-public sealed class OutboundQueue
+public sealed class OutboundQueue : IValueTaskSource
 {
     private readonly object _lock = new();
     private readonly int _coalesceAboveBytes;
     private readonly int _maxQueuedBytes;
-    private readonly SemaphoreSlim _signal = new(0, 1);
+    private ManualResetValueTaskSourceCore<bool> _wake = new() { RunContinuationsAsynchronously = true };
     private Queue<Entry> _pending = new();
     private Queue<Entry> _draining = new();
     private Entry? _waitingCustomer;
     private Entry? _waitingProduct;
     private long _bytes;
-    private bool _signaled;
+    private bool _parked;
     private bool _completed;
 
     public OutboundQueue(int coalesceAboveBytes, int maxQueuedBytes)
@@ -37,48 +40,62 @@ public sealed class OutboundQueue
     /// <param name="sessionCode">The session of a coalescible update.</param>
     public EnqueueResult Enqueue(byte[] frame, StateKind? coalesceAs = null, string? sessionCode = null)
     {
+        var wake = false;
+        EnqueueResult result;
         lock (_lock)
         {
-            if (_completed)
+            result = EnqueueLocked(frame, coalesceAs, sessionCode);
+            if (result == EnqueueResult.Queued && _parked)
             {
-                return EnqueueResult.Closed;
+                _parked = false;
+                wake = true;
             }
-            if (coalesceAs is { } kind && _bytes > _coalesceAboveBytes)
-            {
-                var waiting = kind == StateKind.Customer ? _waitingCustomer : _waitingProduct;
-                if (waiting is not null && waiting.SessionCode == sessionCode)
-                {
-                    _bytes += frame.Length - waiting.Frame.Length;
-                    waiting.Frame = frame;
-                    return EnqueueResult.Coalesced;
-                }
-            }
-            if (_bytes + frame.Length > _maxQueuedBytes)
-            {
-                return EnqueueResult.Overflow;
-            }
-            var entry = new Entry(frame, coalesceAs is null ? null : sessionCode, coalesceAs is not null, Stopwatch.GetTimestamp());
-            _pending.Enqueue(entry);
-            _bytes += frame.Length;
-            if (coalesceAs == StateKind.Customer) _waitingCustomer = entry;
-            else if (coalesceAs == StateKind.Product) _waitingProduct = entry;
-            if (!_signaled)
-            {
-                _signaled = true;
-                _signal.Release();
-            }
-            return EnqueueResult.Queued;
         }
+        if (wake)
+        {
+            // Outside the lock: the send loop's continuation is queued to the thread pool, never run here.
+            _wake.SetResult(true);
+        }
+        return result;
+    }
+
+    private EnqueueResult EnqueueLocked(byte[] frame, StateKind? coalesceAs, string? sessionCode)
+    {
+        if (_completed)
+        {
+            return EnqueueResult.Closed;
+        }
+        if (coalesceAs is { } kind && _bytes > _coalesceAboveBytes)
+        {
+            var waiting = kind == StateKind.Customer ? _waitingCustomer : _waitingProduct;
+            if (waiting is not null && waiting.SessionCode == sessionCode)
+            {
+                _bytes += frame.Length - waiting.Frame.Length;
+                waiting.Frame = frame;
+                return EnqueueResult.Coalesced;
+            }
+        }
+        if (_bytes + frame.Length > _maxQueuedBytes)
+        {
+            return EnqueueResult.Overflow;
+        }
+        var entry = new Entry(frame, coalesceAs is null ? null : sessionCode, coalesceAs is not null, Stopwatch.GetTimestamp());
+        _pending.Enqueue(entry);
+        _bytes += frame.Length;
+        if (coalesceAs == StateKind.Customer) _waitingCustomer = entry;
+        else if (coalesceAs == StateKind.Product) _waitingProduct = entry;
+        return EnqueueResult.Queued;
     }
 
     /// <summary>
     /// Waits until frames are queued, then hands them all to the caller (the one send loop) in order.
     /// Returns null once the queue is completed and empty. The returned queue is the caller's until its next call.
     /// </summary>
-    public async ValueTask<Queue<Entry>?> TakeAllAsync(CancellationToken cancellationToken)
+    public async ValueTask<Queue<Entry>?> TakeAllAsync()
     {
         while (true)
         {
+            short version;
             lock (_lock)
             {
                 if (_pending.Count > 0)
@@ -92,13 +109,12 @@ public sealed class OutboundQueue
                 {
                     return null;
                 }
+                // Only the one send loop parks, and only after the previous wake-up was consumed.
+                _wake.Reset();
+                version = _wake.Version;
+                _parked = true;
             }
-            await _signal.WaitAsync(cancellationToken).ConfigureAwait(false);
-            lock (_lock)
-            {
-                // The release was consumed; the next enqueue may release again (the semaphore's maximum is 1).
-                _signaled = false;
-            }
+            await new ValueTask(this, version).ConfigureAwait(false);
         }
     }
 
@@ -114,6 +130,7 @@ public sealed class OutboundQueue
     /// <summary>Refuses further frames and wakes the send loop; what is queued is still handed out.</summary>
     public void Complete(bool discardPending)
     {
+        var wake = false;
         lock (_lock)
         {
             _completed = true;
@@ -124,13 +141,24 @@ public sealed class OutboundQueue
                 _waitingCustomer = null;
                 _waitingProduct = null;
             }
-            if (!_signaled)
+            if (_parked)
             {
-                _signaled = true;
-                _signal.Release();
+                _parked = false;
+                wake = true;
             }
         }
+        if (wake)
+        {
+            _wake.SetResult(true);
+        }
     }
+
+    void IValueTaskSource.GetResult(short token) => _wake.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource.GetStatus(short token) => _wake.GetStatus(token);
+
+    void IValueTaskSource.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _wake.OnCompleted(continuation, state, token, flags);
 
     /// <summary>One queued frame; its bytes may be swapped for a newer state while it waits.</summary>
     public sealed class Entry(byte[] frame, string? sessionCode, bool isRelayedState, long enqueuedAt)

@@ -23,11 +23,15 @@ public sealed partial class RelayConnection : IAsyncDisposable
     private readonly RelayMetrics _metrics;
     private readonly CancellationTokenSource _aborted = new();
     private readonly OutboundQueue _queue;
+    private readonly Action? _abortTransport;
     private int _closeRequested;
     private WebSocketCloseStatus _closeStatus;
 
-    public RelayConnection(long id, string remoteAddress, WebSocket socket, RelayOptions options, RelayMetrics metrics, ILogger logger)
+    /// <param name="abortTransport">Cuts the underlying connection (e.g. <c>HttpContext.Abort</c>): aborting the
+    /// WebSocket alone does not end a read or write that is pending in the server's pipes.</param>
+    public RelayConnection(long id, string remoteAddress, WebSocket socket, RelayOptions options, RelayMetrics metrics, ILogger logger, Action? abortTransport = null)
     {
+        _abortTransport = abortTransport;
         Id = id;
         RemoteAddress = remoteAddress;
         _socket = socket;
@@ -77,13 +81,17 @@ public sealed partial class RelayConnection : IAsyncDisposable
 
     public async Task RunAsync(IConnectionHandler handler, CancellationToken cancellationToken)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _aborted.Token);
-        var sendLoop = SendLoopAsync(linked.Token);
+        // Reads and writes pass no cancellation token: a cancellable token sends ManagedWebSocket down
+        // its slower path and registers a callback on every call. Aborting the socket ends whatever is
+        // pending instead, so one registration per connection replaces one per message.
+        var onRequestAborted = cancellationToken.UnsafeRegister(static s => ((RelayConnection)s!).Abort(), this);
+        var onAborted = _aborted.Token.UnsafeRegister(static s => ((RelayConnection)s!).AbortTransport(), this);
+        var sendLoop = SendLoopAsync();
         try
         {
-            await ReceiveLoopAsync(handler, linked.Token).ConfigureAwait(false);
+            await ReceiveLoopAsync(handler, _aborted.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
         {
             // The peer vanished, sent a protocol violation (the socket itself answered 1007), timed out
             // its keep-alive, or we aborted it. Either way the connection is over.
@@ -102,7 +110,27 @@ public sealed partial class RelayConnection : IAsyncDisposable
             _queue.Complete(discardPending: true);
             // The send loop ends by itself: its queue is complete and every write is bounded by the send timeout.
             await sendLoop.ConfigureAwait(false);
+            onRequestAborted.Dispose();
+            onAborted.Dispose();
             _aborted.Cancel();
+        }
+    }
+
+    private void AbortTransport()
+    {
+        _socket.Abort();
+        _abortTransport?.Invoke();
+    }
+
+    private void Abort()
+    {
+        try
+        {
+            _aborted.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already over.
         }
     }
 
@@ -116,7 +144,7 @@ public sealed partial class RelayConnection : IAsyncDisposable
             {
                 if (Volatile.Read(ref _closeRequested) != 0)
                 {
-                    await DrainUntilCloseAsync(cancellationToken).ConfigureAwait(false);
+                    await DrainUntilCloseAsync().ConfigureAwait(false);
                     return;
                 }
 
@@ -125,7 +153,7 @@ public sealed partial class RelayConnection : IAsyncDisposable
                 {
                     // A zero-byte read waits for the next frame without holding a buffer: an idle
                     // connection then costs no receive memory at all.
-                    result = await _socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+                    result = await _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
                     if (result.MessageType == WebSocketMessageType.Close)
                     {
                         return;
@@ -142,7 +170,7 @@ public sealed partial class RelayConnection : IAsyncDisposable
                     {
                         buffer = Grow(buffer, length);
                     }
-                    result = await _socket.ReceiveAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                    result = await _socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None).ConfigureAwait(false);
                     if (result.MessageType == WebSocketMessageType.Close)
                     {
                         return;
@@ -197,14 +225,14 @@ public sealed partial class RelayConnection : IAsyncDisposable
     }
 
     /// <summary>After we sent a close frame: read and discard until the peer's close frame arrives.</summary>
-    private async Task DrainUntilCloseAsync(CancellationToken cancellationToken)
+    private async Task DrainUntilCloseAsync()
     {
         var scratch = ArrayPool<byte>.Shared.Rent(4096);
         try
         {
             while (_socket.State is WebSocketState.Open or WebSocketState.CloseSent)
             {
-                var result = await _socket.ReceiveAsync(scratch.AsMemory(), cancellationToken).ConfigureAwait(false);
+                var result = await _socket.ReceiveAsync(scratch.AsMemory(), CancellationToken.None).ConfigureAwait(false);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     return;
@@ -217,20 +245,30 @@ public sealed partial class RelayConnection : IAsyncDisposable
         }
     }
 
-    private async Task SendLoopAsync(CancellationToken cancellationToken)
+    private async Task SendLoopAsync()
     {
+        // Armed only while a write is stuck (most complete at once into Kestrel's pipe); when it fires
+        // it aborts the socket, which ends the pending write.
         using var timeout = new CancellationTokenSource();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        using var onTimeout = timeout.Token.UnsafeRegister(static s => ((RelayConnection)s!).AbortTransport(), this);
         try
         {
-            while (await _queue.TakeAllAsync(cancellationToken).ConfigureAwait(false) is { } batch)
+            while (await _queue.TakeAllAsync().ConfigureAwait(false) is { } batch)
             {
                 while (batch.TryDequeue(out var entry))
                 {
                     var frame = entry.Frame;
-                    timeout.CancelAfter(_sendTimeout);
-                    await _socket.SendAsync(frame.AsMemory(), WebSocketMessageType.Text, true, linked.Token).ConfigureAwait(false);
-                    timeout.CancelAfter(Timeout.InfiniteTimeSpan);
+                    var write = _socket.SendAsync(frame.AsMemory(), WebSocketMessageType.Text, true, CancellationToken.None);
+                    if (write.IsCompleted)
+                    {
+                        write.GetAwaiter().GetResult();
+                    }
+                    else
+                    {
+                        timeout.CancelAfter(_sendTimeout);
+                        await write.ConfigureAwait(false);
+                        timeout.CancelAfter(Timeout.InfiniteTimeSpan);
+                    }
                     _queue.Written(frame.Length);
                     _metrics.FrameWritten(frame);
                     if (entry.IsRelayedState)
@@ -245,7 +283,7 @@ public sealed partial class RelayConnection : IAsyncDisposable
                 // Either our own close (with its status), or the answer to the peer's close frame.
                 var status = weClose ? _closeStatus : WebSocketCloseStatus.NormalClosure;
                 timeout.CancelAfter(_sendTimeout);
-                await _socket.CloseOutputAsync(status, weClose ? CloseCodes.Reason(status) : null, linked.Token).ConfigureAwait(false);
+                await _socket.CloseOutputAsync(status, weClose ? CloseCodes.Reason(status) : null, CancellationToken.None).ConfigureAwait(false);
                 timeout.CancelAfter(Timeout.InfiniteTimeSpan);
             }
             if (weClose)
@@ -254,17 +292,17 @@ public sealed partial class RelayConnection : IAsyncDisposable
                 _aborted.CancelAfter(CloseHandshakeTimeout);
             }
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        catch (Exception ex) when (timeout.IsCancellationRequested && ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
         {
             Log.SendTimedOut(_logger, Id, _sendTimeout.TotalSeconds);
             _metrics.SlowConsumerClosed();
             _socket.Abort();
-            _aborted.Cancel();
+            Abort();
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
         {
             _socket.Abort();
-            _aborted.Cancel();
+            Abort();
         }
     }
 

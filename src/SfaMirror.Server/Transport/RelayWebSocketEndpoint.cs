@@ -35,7 +35,7 @@ public sealed partial class RelayWebSocketEndpoint(
         }).ConfigureAwait(false);
 
         var remote = $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}";
-        await using var connection = new RelayConnection(tracker.NextId(), remote, socket, _options, metrics, logger);
+        await using var connection = new RelayConnection(tracker.NextId(), remote, socket, _options, metrics, logger, context.Abort);
         tracker.Add(connection);
         metrics.ConnectionOpened();
         Log.Opened(logger, connection.Id, remote);
@@ -53,10 +53,11 @@ public sealed partial class RelayWebSocketEndpoint(
 
     private static partial class Log
     {
-        [LoggerMessage(EventIds.ConnectionOpened, LogLevel.Information, "Connection {ConnectionId} opened from {RemoteAddress}")]
+        // Debug, not Information: at thousands of connects a second the console would cost more than the relay.
+        [LoggerMessage(EventIds.ConnectionOpened, LogLevel.Debug, "Connection {ConnectionId} opened from {RemoteAddress}")]
         public static partial void Opened(ILogger logger, long connectionId, string remoteAddress);
 
-        [LoggerMessage(EventIds.ConnectionClosed, LogLevel.Information, "Connection {ConnectionId} from {RemoteAddress} closed (status {CloseStatus})")]
+        [LoggerMessage(EventIds.ConnectionClosed, LogLevel.Debug, "Connection {ConnectionId} from {RemoteAddress} closed (status {CloseStatus})")]
         public static partial void Closed(ILogger logger, long connectionId, string remoteAddress, int? closeStatus);
     }
 }

@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using HdrHistogram;
+
+namespace SfaMirror.Bench;
+
+/// <summary>N viewers connect and join pre-created sessions all at once.</summary>
+internal sealed class ConnectStormScenario(Target target, int connections, int perSession)
+{
+    public async Task<Dictionary<string, object?>> RunAsync(CancellationToken ct)
+    {
+        var sessionCount = (connections + perSession - 1) / perSession;
+        var hosts = new WsClient[sessionCount];
+        var codes = new string[sessionCount];
+        await Parallel.ForEachAsync(Enumerable.Range(0, sessionCount), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = ct }, async (s, token) =>
+        {
+            hosts[s] = await target.ConnectAsync(connections + s, token);
+            codes[s] = await hosts[s].CreateSessionAsync(token);
+        });
+        // Hosts get PEER_JOINED for every viewer; read them so no socket buffer fills.
+        var drains = hosts.Select(h => Task.Run(async () => { try { while (!(await h.ReceiveAsync(ct)).IsEmpty) { } } catch (Exception) { } }, ct)).ToArray();
+        await Task.Delay(500, ct);
+
+        var latency = new LongConcurrentHistogram(1, 60_000_000, 3);
+        var viewers = new WsClient?[connections];
+        long failures = 0;
+        var tcpBefore = ProcStats.TcpCounters();
+        var cpu = new CpuWindow(target.ServerPid);
+        using var go = new ManualResetEventSlim();
+        cpu.Start();
+        var start = Stopwatch.GetTimestamp();
+        var tasks = new Task[connections];
+        for (var i = 0; i < connections; i++)
+        {
+            var index = i;
+            tasks[i] = Task.Run(async () =>
+            {
+                try
+                {
+                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                    timeout.CancelAfter(TimeSpan.FromSeconds(30));
+                    var c = await target.ConnectAsync(index, timeout.Token);
+                    viewers[index] = c;
+                    await c.JoinAsync(codes[index / perSession], timeout.Token);
+                    latency.RecordValue(Math.Max(1, (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds));
+                }
+                catch (Exception)
+                {
+                    Interlocked.Increment(ref failures);
+                }
+            }, ct);
+        }
+        await Task.WhenAll(tasks);
+        var allJoinedMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        cpu.Stop();
+        var tcp = ProcStats.Delta(tcpBefore, ProcStats.TcpCounters());
+        var synRetries = tcp.GetValueOrDefault("ListenOverflows") + tcp.GetValueOrDefault("ListenDrops") + tcp.GetValueOrDefault("TCPReqQFullDrop");
+        Report.Line($"connect-storm: {connections - failures}/{connections} joined in {allJoinedMs:F0} ms, p50 {latency.GetValueAtPercentile(50) / 1000.0:F0} ms, p99 {latency.GetValueAtPercentile(99) / 1000.0:F0} ms, failures {failures}, listen overflows/drops {string.Join(' ', tcp.Select(kv => $"{kv.Key}={kv.Value}"))}");
+        foreach (var c in viewers) c?.Socket.Abort();
+        foreach (var h in hosts) h.Socket.Abort();
+        try { await Task.WhenAll(drains).WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None); } catch (Exception) { }
+        return new Dictionary<string, object?>
+        {
+            ["connections"] = connections,
+            ["sessions"] = sessionCount,
+            ["joined"] = connections - failures,
+            ["failures"] = failures,
+            ["all_joined_ms"] = Report.Round(allJoinedMs, 0),
+            ["p50_join_ms"] = latency.GetValueAtPercentile(50) / 1000.0,
+            ["p99_join_ms"] = latency.GetValueAtPercentile(99) / 1000.0,
+            ["max_join_ms"] = latency.GetMaxValue() / 1000.0,
+            ["syn_drops"] = synRetries,
+            ["tcp_counters_delta"] = tcp,
+            ["server_cpu_ms"] = Report.Round(cpu.ServerMicroseconds / 1000, 0),
+            ["generator_cpu_ms"] = Report.Round(cpu.SelfMicroseconds / 1000, 0),
+        };
+    }
+}

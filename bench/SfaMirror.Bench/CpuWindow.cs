@@ -1,0 +1,36 @@
+using System.Diagnostics;
+
+namespace SfaMirror.Bench;
+
+/// <summary>CPU used by the server and by this generator between <see cref="Start"/> and <see cref="Stop"/>.</summary>
+internal sealed class CpuWindow(int serverPid)
+{
+    private long _startTs;
+    private double _serverStart;
+    private double _selfStart;
+
+    public double Seconds { get; private set; }
+    public double ServerMicroseconds { get; private set; }
+    public double SelfMicroseconds { get; private set; }
+
+    /// <summary>Server CPU as a percentage of one core.</summary>
+    public double ServerPercent => ServerMicroseconds / (Seconds * 1e6) * 100;
+    public double SelfPercent => SelfMicroseconds / (Seconds * 1e6) * 100;
+
+    /// <summary>True when server and generator together used nearly all the machine's cores.</summary>
+    public bool MachineSaturated => ServerPercent + SelfPercent >= 90.0 * Environment.ProcessorCount;
+
+    public void Start()
+    {
+        _startTs = Stopwatch.GetTimestamp();
+        _serverStart = serverPid > 0 ? ProcStats.CpuMicroseconds(serverPid) : 0;
+        _selfStart = ProcStats.CpuMicroseconds(0);
+    }
+
+    public void Stop()
+    {
+        Seconds = Stopwatch.GetElapsedTime(_startTs).TotalSeconds;
+        ServerMicroseconds = serverPid > 0 ? ProcStats.CpuMicroseconds(serverPid) - _serverStart : 0;
+        SelfMicroseconds = ProcStats.CpuMicroseconds(0) - _selfStart;
+    }
+}

@@ -1,0 +1,46 @@
+namespace SfaMirror.Bench;
+
+/// <summary>N connections in N/4 sessions, all joined and silent: how much resident memory each costs the server.</summary>
+internal sealed class IdleScenario(Target target, int connections, double settleSeconds)
+{
+    public async Task<Dictionary<string, object?>> RunAsync(CancellationToken ct)
+    {
+        if (target.ServerPid <= 0) throw new ArgumentException("idle needs --server-pid");
+        // One session opened and closed first, so that the code paths are compiled before the baseline.
+        await using (var warm = await target.ConnectAsync(0, ct))
+        {
+            await warm.CreateSessionAsync(ct);
+            await warm.CloseAsync(ct);
+        }
+        await Task.Delay(TimeSpan.FromSeconds(1), ct);
+        var before = ProcStats.RssKib(target.ServerPid);
+        var clients = new List<WsClient>(connections);
+        var index = 0;
+        await Parallel.ForEachAsync(Enumerable.Range(0, connections / 4), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = ct }, async (_, token) =>
+        {
+            var host = await target.ConnectAsync(Interlocked.Increment(ref index), token);
+            var code = await host.CreateSessionAsync(token);
+            var members = new List<WsClient> { host };
+            for (var v = 0; v < 3; v++)
+            {
+                var viewer = await target.ConnectAsync(Interlocked.Increment(ref index), token);
+                await viewer.JoinAsync(code, token);
+                members.Add(viewer);
+            }
+            lock (clients) clients.AddRange(members);
+        });
+        await Task.Delay(TimeSpan.FromSeconds(settleSeconds), ct);
+        var after = ProcStats.RssKib(target.ServerPid);
+        var perConnection = (after - before) * 1024.0 / clients.Count;
+        Report.Line($"idle: {clients.Count} connections, server RSS {before / 1024.0:F1} MiB -> {after / 1024.0:F1} MiB, {perConnection / 1024:F2} KiB per connection");
+        foreach (var c in clients) c.Socket.Abort();
+        foreach (var c in clients) await c.DisposeAsync();
+        return new Dictionary<string, object?>
+        {
+            ["connections"] = clients.Count,
+            ["rss_before_kib"] = before,
+            ["rss_after_kib"] = after,
+            ["kib_per_connection"] = Report.Round(perConnection / 1024, 2),
+        };
+    }
+}

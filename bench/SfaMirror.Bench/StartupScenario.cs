@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+
+namespace SfaMirror.Bench;
+
+/// <summary>Starts the server itself and times process start to the first accepted WebSocket connection.</summary>
+internal sealed class StartupScenario(string serverDll, int port)
+{
+    public async Task<Dictionary<string, object?>> RunAsync(CancellationToken ct)
+    {
+        var url = new Uri($"ws://127.0.0.1:{port}/");
+        // Compile the probe's own path first, so that only the server's start-up is timed.
+        try { await using var _ = await WsClient.ConnectAsync(url, null, ct); throw new InvalidOperationException($"port {port} is already in use"); }
+        catch (SocketException) { }
+
+        var psi = new ProcessStartInfo("dotnet", serverDll) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.Environment["PORT"] = port.ToString();
+        var start = Stopwatch.GetTimestamp();
+        using var server = Process.Start(psi) ?? throw new InvalidOperationException("could not start the server");
+        server.OutputDataReceived += (_, _) => { };
+        server.ErrorDataReceived += (_, _) => { };
+        server.BeginOutputReadLine();
+        server.BeginErrorReadLine();
+        double? readyMs = null;
+        try
+        {
+            while (Stopwatch.GetElapsedTime(start) < TimeSpan.FromSeconds(20) && !server.HasExited)
+            {
+                try
+                {
+                    await using var c = await WsClient.ConnectAsync(url, null, ct);
+                    readyMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                    c.Socket.Abort();
+                    break;
+                }
+                catch (Exception ex) when (ex is SocketException or IOException)
+                {
+                    await Task.Delay(2, ct);
+                }
+            }
+            var rss = server.HasExited ? -1 : ProcStats.RssKib(server.Id);
+            // CPU time is steadier than wall time on a shared machine: it says what start-up costs, not how long it waited.
+            var cpuMs = server.HasExited ? -1 : ProcStats.CpuMicroseconds(server.Id) / 1000;
+            Report.Line($"startup: first WebSocket accepted {readyMs:F0} ms after process start, {cpuMs:F0} ms of CPU; RSS then {rss / 1024.0:F1} MiB");
+            return new Dictionary<string, object?> { ["startup_ms"] = readyMs is { } r ? Report.Round(r, 0) : null, ["cpu_ms_at_ready"] = cpuMs, ["rss_at_ready_kib"] = rss };
+        }
+        finally
+        {
+            if (!server.HasExited)
+            {
+                server.Kill(entireProcessTree: true);
+                await server.WaitForExitAsync(CancellationToken.None);
+            }
+        }
+    }
+}

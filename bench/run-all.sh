@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Publishes the relay in Release, then runs every scenario 3 times, each against a freshly started
+# server, and prints the median of each figure. Raw lines go to bench/results/<scenario>.jsonl.
+#   bench/run-all.sh            # everything (about 6 minutes)
+#   bench/run-all.sh fanout     # some scenarios: fanout find-max sweep idle idle-sweep churn connect-storm startup
+# Then bench/charts.sh draws docs/img/*.png from bench/results.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS="${RUNS:-3}"
+export PORT="${PORT:-3100}"
+OUT=bench/results
+mkdir -p "$OUT"
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+  dotnet publish src/SfaMirror.Server -c Release -r linux-x64 --self-contained false -o out -v quiet -nologo
+  dotnet build bench/SfaMirror.Bench -c Release -v quiet -nologo
+fi
+
+run() { # name, then bench arguments; appends the RESULT json of each run
+  local name=$1; shift
+  : >"$OUT/$name.jsonl"
+  for i in $(seq 1 "$RUNS"); do
+    echo "== $name run $i: $*" >&2
+    bench/with-server.sh "$@" | tee /dev/stderr | sed -n 's/^RESULT //p' >>"$OUT/$name.jsonl"
+    sleep 1
+  done
+}
+
+startup() {
+  : >"$OUT/startup.jsonl"
+  for i in $(seq 1 "$RUNS"); do
+    dotnet bench/SfaMirror.Bench/bin/Release/net10.0/SfaMirror.Bench.dll startup --server-dll out/SfaMirror.Server.dll --port "$PORT" \
+      | tee /dev/stderr | sed -n 's/^RESULT //p' >>"$OUT/startup.jsonl"
+  done
+}
+
+median() { # file, then json keys: prints "key: median (all runs)"
+  python3 - "$@" <<'PY'
+import json, statistics, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+for key in sys.argv[2:]:
+    vals = [r.get(key) for r in rows]
+    nums = [v for v in vals if isinstance(v, (int, float))]
+    med = statistics.median(nums) if nums else None
+    print(f"  {key}: {med}   (runs: {vals})")
+PY
+}
+
+ARGS=("$@")
+for SCENARIO in fanout find-max sweep idle idle-sweep churn connect-storm startup; do
+  [[ ${#ARGS[@]} -eq 0 || " ${ARGS[*]} " == *" $SCENARIO "* ]] || continue
+  case $SCENARIO in
+    fanout) run fanout fanout ;;
+    find-max) run find-max fanout --find-max --sessions 400 --rate 10 --warmup 2 --duration 5 ;;
+    sweep) RUNS=1 run sweep fanout --find-max --keep-going --sessions 400 --rate 15 --max-rate 90 --warmup 2 --duration 4 ;;
+    idle) run idle idle --connections 4000 ;;
+    idle-sweep) for n in 500 1000 2000 4000; do run "idle-$n" idle --connections "$n"; done ;;
+    churn) run churn churn ;;
+    connect-storm) run connect-storm connect-storm --connections 5000 ;;
+    startup) startup ;;
+  esac
+done
+
+echo "== medians of $RUNS runs"
+for f in "$OUT"/*.jsonl; do
+  echo "$(basename "$f" .jsonl):"
+  case $(basename "$f" .jsonl) in
+    fanout) median "$f" deliveries_per_s p50_ms p99_ms p999_ms max_ms lost misrouted out_of_order server_us_per_delivery server_cpu_pct generator_cpu_pct generator_saturated loadavg ;;
+    find-max|sweep) median "$f" max_deliveries_per_s at_p99_ms generator_saturated_at_max machine_saturated_at_max ;;
+    idle*) median "$f" kib_per_connection rss_before_kib rss_after_kib ;;
+    churn) median "$f" cycles_per_s server_us_per_cycle server_cpu_pct generator_cpu_pct errors ;;
+    connect-storm) median "$f" joined all_joined_ms p99_join_ms max_join_ms syn_drops ;;
+    startup) median "$f" startup_ms rss_at_ready_kib ;;
+  esac
+done

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Starts a fresh published relay (out/SfaMirror.Server.dll) on $PORT, waits until it accepts
+# connections, runs one benchmark scenario against it, and stops it again.
+#   PORT=3100 bench/with-server.sh fanout --rate 20
+# Extra server settings pass through the environment (e.g. DOTNET_gcServer=1).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PORT="${PORT:-3100}"
+SERVER_DLL="${SERVER_DLL:-out/SfaMirror.Server.dll}"
+BENCH_DLL="${BENCH_DLL:-bench/SfaMirror.Bench/bin/Release/net10.0/SfaMirror.Bench.dll}"
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+PORT="$PORT" dotnet "$SERVER_DLL" >"${SERVER_LOG:-/tmp/sfa-bench-server.$PORT.log}" 2>&1 &
+server=$!
+trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true' EXIT
+for _ in $(seq 1 200); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
+  sleep 0.05
+done
+dotnet "$BENCH_DLL" "$@" --url "ws://127.0.0.1:$PORT/" --server-pid "$server"
