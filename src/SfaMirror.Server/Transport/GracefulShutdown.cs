@@ -6,15 +6,25 @@ using SfaMirror.Server.Observability;
 namespace SfaMirror.Server.Transport;
 
 /// <summary>
-/// On SIGTERM: Kestrel stops accepting, and this closes every open connection with 1012 (service restart)
-/// so clients reconnect, then waits a bounded time for them to go.
+/// On SIGTERM: closes every open connection with 1012 (service restart) so clients reconnect, then waits a
+/// bounded time for them to go. It runs in <see cref="StoppingAsync"/>, before any hosted service stops:
+/// the web server is registered last and so stops first, and by the time a plain StopAsync ran here it
+/// had already torn the WebSockets down without a close frame.
 /// </summary>
 public sealed partial class GracefulShutdown(ConnectionTracker tracker, IOptions<RelayOptions> options, ILogger<GracefulShutdown> logger)
-    : IHostedService
+    : IHostedLifecycleService
 {
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         var open = tracker.Count;
         Log.ShuttingDown(logger, open);
