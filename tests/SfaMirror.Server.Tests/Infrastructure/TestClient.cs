@@ -65,6 +65,36 @@ public sealed class TestClient : IAsyncDisposable
         }
     }
 
+    /// <summary>The next message, which must be an <c>ERROR</c> with <paramref name="code"/>.</summary>
+    public async Task<JsonElement> ExpectErrorAsync(string code, TimeSpan? timeout = null)
+    {
+        var message = await ExpectAsync("ERROR", timeout);
+        Assert.True(message.GetProperty("payload").GetProperty("code").GetString() == code, $"Expected {code} but got {message.GetRawText()}");
+        return message;
+    }
+
+    /// <summary>Skips messages until one of <paramref name="type"/> arrives (for tests that only care about the last of a stream).</summary>
+    public async Task<JsonElement> SkipUntilAsync(string type, Func<JsonElement, bool>? match = null, TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
+        while (true)
+        {
+            JsonElement message;
+            try
+            {
+                message = await _messages.Reader.ReadAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"No {type} within {(timeout ?? DefaultTimeout).TotalSeconds} s");
+            }
+            if (message.GetProperty("type").GetString() == type && (match is null || match(message)))
+            {
+                return message;
+            }
+        }
+    }
+
     /// <summary>The next message, which must be of <paramref name="type"/>.</summary>
     public async Task<JsonElement> ExpectAsync(string type, TimeSpan? timeout = null)
     {
@@ -141,12 +171,21 @@ public sealed class TestClient : IAsyncDisposable
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     _closed.TrySetResult(result.CloseStatus);
+                    // Answer the close frame, as a real client does, so the server sees a clean close at once.
+                    using var cts = new CancellationTokenSource(DefaultTimeout);
+                    try
+                    {
+                        await Socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, cts.Token);
+                    }
+                    catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+                    {
+                    }
                     break;
                 }
                 message.Write(buffer, 0, result.Count);
                 if (result.EndOfMessage)
                 {
-                    using var doc = JsonDocument.Parse(message.ToArray());
+                    using var doc = JsonDocument.Parse(message.ToArray(), new JsonDocumentOptions { MaxDepth = 4096 });
                     _messages.Writer.TryWrite(doc.RootElement.Clone());
                     message.SetLength(0);
                 }
