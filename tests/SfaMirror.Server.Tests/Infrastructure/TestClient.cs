@@ -124,6 +124,20 @@ public sealed class TestClient : IAsyncDisposable
     public async Task<WebSocketCloseStatus?> WaitClosedAsync(TimeSpan? timeout = null) =>
         await _closed.Task.WaitAsync(timeout ?? DefaultTimeout);
 
+    /// <summary>
+    /// A PING / PONG round trip: once it returns, the server has handled everything this client sent before
+    /// (a connection's messages are handled in order). Fails if any other message arrives first.
+    /// </summary>
+    public async Task RoundTripAsync()
+    {
+        var id = $"sync-{Interlocked.Increment(ref _syncs)}";
+        await SendTextAsync($$"""{"type":"PING","requestId":"{{id}}"}""");
+        var pong = await ExpectAsync("PONG");
+        Assert.Equal(id, pong.GetProperty("requestId").GetString());
+    }
+
+    private int _syncs;
+
     /// <summary>Creates a session and returns its code (and the host's resume token).</summary>
     public async Task<(string Code, string ResumeToken)> CreateSessionAsync()
     {

@@ -40,6 +40,7 @@ public sealed class CompatibilityTests
         await sfa.SendTextAsync("""{"type":"CREATE_SESSION"}""");
         var sessionId = (await sfa.ExpectAsync("SESSION_CREATED")).GetProperty("payload").GetProperty("sessionId").GetString()!;
         await sfa.SendTextAsync($$$$"""{"sessionId":"{{{{sessionId}}}}","type":"VIEW_CUSTOMER","payload":{"customerInfo":{"id":1}}}""");
+        await sfa.RoundTripAsync();
         await using var mirror = await server.ConnectAsync();
 
         await mirror.SendTextAsync($$"""{"type":"JOIN_SESSION","sessionId":"{{sessionId}}"}""");

@@ -119,6 +119,7 @@ public sealed class CreateAndJoinTests
         await using var _h = host;
         await host.SendTextAsync("""{"type":"VIEW_PRODUCT","payload":{"sku":"P-1"}}""");
         await host.SendTextAsync("""{"type":"VIEW_CUSTOMER","payload":{"id":"C-1"}}""");
+        await host.RoundTripAsync();
         await using var viewer = await server.ConnectAsync();
 
         await viewer.JoinAsync(code);

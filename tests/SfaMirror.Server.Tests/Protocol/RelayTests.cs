@@ -144,6 +144,7 @@ public sealed class RelayTests
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await host.SendTextAsync($$"""{"type":"VIEW_CUSTOMER","payload":{{payload}}}""");
+        await host.RoundTripAsync();
         await using var viewer = await server.ConnectAsync();
 
         await viewer.JoinAsync(code);
@@ -192,6 +193,7 @@ public sealed class RelayTests
         await using var _h = host;
         const string payload = "{\"b\":2,  \"a\" :1.50}";
         await host.SendTextAsync($$"""{"type":"VIEW_PRODUCT","payload":{{payload}}}""");
+        await host.RoundTripAsync();
         await using var viewer = await server.ConnectAsync();
 
         await viewer.JoinAsync(code);
@@ -277,6 +279,7 @@ public sealed class RelayTests
         await host.SendTextAsync("""{"type":"VIEW_CUSTOMER","payload":{"id":1}}""");
         await host.SendTextAsync("""{"type":"VIEW_CUSTOMER","payload":null}""");
         await host.SendTextAsync("""{"type":"VIEW_PRODUCT","payload":{"sku":1}}""");
+        await host.RoundTripAsync();
         await using var viewer = await server.ConnectAsync();
 
         await viewer.JoinAsync(code);

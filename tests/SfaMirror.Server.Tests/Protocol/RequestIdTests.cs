@@ -35,6 +35,7 @@ public sealed class RequestIdTests
         await using var _h = host;
         await host.SendTextAsync("""{"type":"VIEW_CUSTOMER","payload":{"c":1}}""");
         await host.SendTextAsync("""{"type":"VIEW_PRODUCT","payload":{"p":1}}""");
+        await host.RoundTripAsync();
         await using var viewer = await server.ConnectAsync();
 
         await viewer.SendTextAsync($$"""{"type":"JOIN_SESSION","sessionId":"{{code}}","requestId":12}""");

@@ -79,6 +79,7 @@ public sealed class RequestUpdateTests
         await using var _h = host;
         await host.SendTextAsync("""{"type":"VIEW_CUSTOMER","payload":{"id":1}}""");
         await host.SendTextAsync("""{"type":"VIEW_CUSTOMER"}""");
+        await host.RoundTripAsync();
         await using var viewer = await server.ConnectAsync();
 
         await viewer.JoinAsync(code);
