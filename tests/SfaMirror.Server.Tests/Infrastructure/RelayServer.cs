@@ -31,7 +31,10 @@ public sealed class RelayServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<RelayServer> StartAsync(params (string Key, string Value)[] relaySettings)
+    public static Task<RelayServer> StartAsync(params (string Key, string Value)[] relaySettings) => StartAsync(null, relaySettings);
+
+    /// <summary>Starts a server whose every log entry, at every level, lands in <paramref name="logs"/>.</summary>
+    public static async Task<RelayServer> StartAsync(CapturedLogs? logs, params (string Key, string Value)[] relaySettings)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         var settings = new Dictionary<string, string?>
@@ -50,6 +53,12 @@ public sealed class RelayServer : IAsyncDisposable
         {
             // For debugging a failing test: the server's own logs on the console.
             builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Debug);
+        }
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+            builder.Logging.AddFilter<CapturedLogs>(null, LogLevel.Trace);
+            builder.Logging.SetMinimumLevel(LogLevel.Trace);
         }
         builder.Services.AddRelay(builder.Configuration);
         var app = builder.Build();

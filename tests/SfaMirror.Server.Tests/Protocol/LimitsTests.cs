@@ -136,6 +136,19 @@ public sealed class LimitsTests
     }
 
     [Fact]
+    public async Task Member_rejoining_its_own_full_session_is_not_refused()
+    {
+        await using var server = await RelayServer.StartAsync(("MaxMembersPerSession", "2"));
+        var (host, code, _) = await server.HostSessionAsync();
+        await using var _h = host;
+        await using var viewer = await server.JoinViewerAsync(code, host);
+
+        var again = await viewer.JoinAsync(code);
+
+        Assert.Equal(2, again.GetProperty("payload").GetProperty("members").GetInt32());
+    }
+
+    [Fact]
     public async Task Full_session_admits_again_once_a_member_left()
     {
         await using var server = await RelayServer.StartAsync(("MaxMembersPerSession", "2"));

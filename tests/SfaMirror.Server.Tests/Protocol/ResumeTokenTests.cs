@@ -152,6 +152,31 @@ public sealed class ResumeTokenTests
     }
 
     [Fact]
+    public async Task Viewer_presenting_the_token_while_the_host_is_connected_takes_the_role_and_the_old_host_is_closed_with_4000()
+    {
+        await using var server = await RelayServer.StartAsync();
+        var (host, code, token) = await server.HostSessionAsync();
+        await using var _h = host;
+        await using var taker = await server.JoinViewerAsync(code, host);
+        await using var watcher = await server.JoinViewerAsync(code, host, taker);
+
+        var joined = await taker.JoinAsync(code, token);
+
+        Assert.Equal("host", joined.GetProperty("payload").GetProperty("role").GetString());
+        Assert.Equal(2, joined.GetProperty("payload").GetProperty("members").GetInt32());
+        Assert.Equal(4000, (int?)await host.WaitClosedAsync());
+        var viewerLeft = await watcher.ExpectAsync("PEER_LEFT");
+        Assert.Equal("viewer", viewerLeft.GetProperty("payload").GetProperty("role").GetString());
+        Assert.Equal("left", viewerLeft.GetProperty("payload").GetProperty("reason").GetString());
+        var hostLeft = await watcher.ExpectAsync("PEER_LEFT");
+        Assert.Equal("host", hostLeft.GetProperty("payload").GetProperty("role").GetString());
+        Assert.Equal("disconnected", hostLeft.GetProperty("payload").GetProperty("reason").GetString());
+        var hostJoined = await watcher.ExpectAsync("PEER_JOINED");
+        Assert.Equal("host", hostJoined.GetProperty("payload").GetProperty("role").GetString());
+        Assert.Equal(2, hostJoined.GetProperty("payload").GetProperty("members").GetInt32());
+    }
+
+    [Fact]
     public async Task Token_stays_valid_for_the_whole_life_of_the_session()
     {
         await using var server = await RelayServer.StartAsync();
