@@ -293,14 +293,19 @@ public sealed class DeliveryTests
     [Fact]
     public async Task Member_whose_socket_accepts_no_write_for_SendTimeoutSeconds_is_dropped()
     {
-        await using var server = await RelayServer.StartAsync(Fast(("CoalesceAboveBytes", "65536"), ("MaxQueuedBytes", "268435456"), ("SendTimeoutSeconds", "0.5")));
+        // No coalescing, so that every frame must be written and the socket really fills up.
+        await using var server = await RelayServer.StartAsync(Fast(("CoalesceAboveBytes", "268435455"), ("MaxQueuedBytes", "268435456"), ("SendTimeoutSeconds", "0.5")));
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var paused = await JoinPausedAsync(server, code, host);
 
-        await FillQueueAsync(server, host, 65536);
+        // About 9 MiB, far more than the socket buffers hold: the server's writes to the paused member stall.
+        for (var i = 1; i <= 150; i++)
+        {
+            await host.SendTextAsync($$$$"""{"type":"VIEW_CUSTOMER","payload":{"i":{{{{i}}}},"pad":"{{{{Padding}}}}"}}""");
+        }
 
-        var left = await host.SkipUntilAsync("PEER_LEFT", timeout: TimeSpan.FromSeconds(4));
+        var left = await host.ExpectAsync("PEER_LEFT", TimeSpan.FromSeconds(4));
         Assert.Equal("disconnected", left.GetProperty("payload").GetProperty("reason").GetString());
         Assert.True(await paused.IsDisconnectedAsync(TimeSpan.FromSeconds(3)));
     }
