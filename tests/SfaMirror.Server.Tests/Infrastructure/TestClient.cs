@@ -25,6 +25,9 @@ public sealed class TestClient : IAsyncDisposable
 
     public ClientWebSocket Socket { get; }
 
+    /// <summary>Why the receive loop ended, when it ended without a close frame (for failure messages).</summary>
+    public Exception? ReceiveError { get; private set; }
+
     /// <summary>The close status the server sent, once the connection is closed (null when it was cut).</summary>
     public Task<WebSocketCloseStatus?> Closed => _closed.Task;
 
@@ -205,8 +208,9 @@ public sealed class TestClient : IAsyncDisposable
                 }
             }
         }
-        catch (Exception)
+        catch (Exception ex)
         {
+            ReceiveError = ex;
             _closed.TrySetResult(Socket.CloseStatus);
         }
         finally
