@@ -16,9 +16,11 @@ public static class InboundParser
 
     public static ParseResult Parse(ReadOnlyMemory<byte> frame, int maxDepth)
     {
-        // The reader's own depth limit is set far above ours so that a too-deep but well-formed message
-        // is told apart from malformed text (INVALID_MESSAGE versus INVALID_JSON).
-        var reader = new Utf8JsonReader(frame.Span, new JsonReaderOptions { MaxDepth = Math.Max(maxDepth * 2, 1024) });
+        // The reader's own depth limit is set above any depth the frame can hold (each level takes at least
+        // one byte) so that a too-deep but well-formed message is told apart from malformed text
+        // (INVALID_MESSAGE versus INVALID_JSON). The reader keeps its depth in a bit stack, so this costs
+        // nothing for ordinary messages and one bit per level for deep ones.
+        var reader = new Utf8JsonReader(frame.Span, new JsonReaderOptions { MaxDepth = Math.Max(maxDepth * 2, frame.Length + 1) });
         var scan = new EnvelopeScan();
         try
         {

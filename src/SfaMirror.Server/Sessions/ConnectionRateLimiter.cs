@@ -14,7 +14,7 @@ internal sealed class ConnectionRateLimiter(RelayOptions options)
 
     private double _tokens = options.MessageBurst;
     private long _refilledAt = Stopwatch.GetTimestamp();
-    private long _lastReplyAt = long.MinValue;
+    private long? _lastReplyAt;
     private Queue<long>? _failedJoins;
     private Queue<long>? _refusals;
 
@@ -46,7 +46,8 @@ internal sealed class ConnectionRateLimiter(RelayOptions options)
         var now = Stopwatch.GetTimestamp();
         Record(ref _refusals, options.RateLimitStrikes + 1);
         mustClose = Count(ref _refusals, now) > options.RateLimitStrikes;
-        if (now - _lastReplyAt < OneSecond)
+        // Null until the first reply: "now - long.MinValue" would overflow and silence the first RATE_LIMITED.
+        if (_lastReplyAt is { } last && now - last < OneSecond)
         {
             return false;
         }

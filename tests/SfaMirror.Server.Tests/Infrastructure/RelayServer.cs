@@ -31,7 +31,10 @@ public sealed class RelayServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<RelayServer> StartAsync(params (string Key, string Value)[] relaySettings)
+    public static Task<RelayServer> StartAsync(params (string Key, string Value)[] relaySettings) => StartAsync(null, relaySettings);
+
+    /// <summary>Starts a server whose every log entry, at every level, lands in <paramref name="logs"/>.</summary>
+    public static async Task<RelayServer> StartAsync(CapturedLogs? logs, params (string Key, string Value)[] relaySettings)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         var settings = new Dictionary<string, string?>
@@ -46,6 +49,17 @@ public sealed class RelayServer : IAsyncDisposable
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        if (Environment.GetEnvironmentVariable("RELAY_TEST_LOGS") == "1")
+        {
+            // For debugging a failing test: the server's own logs on the console.
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Debug);
+        }
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+            builder.Logging.AddFilter<CapturedLogs>(null, LogLevel.Trace);
+            builder.Logging.SetMinimumLevel(LogLevel.Trace);
+        }
         builder.Services.AddRelayServer(builder.Configuration);
         var app = builder.Build();
         app.MapRelayServer();
@@ -56,6 +70,34 @@ public sealed class RelayServer : IAsyncDisposable
 
     /// <summary>A connected client of this server.</summary>
     public Task<TestClient> ConnectAsync(string path = "/") => TestClient.ConnectAsync(new Uri(WebSocketUri, path));
+
+    /// <summary>A hand-driven client of this server (see <see cref="RawWebSocket"/>).</summary>
+    public Task<RawWebSocket> ConnectRawAsync(int? receiveBufferBytes = null) => RawWebSocket.ConnectAsync(WebSocketUri, receiveBufferBytes);
+
+    /// <summary>A connected client that has created a session.</summary>
+    public async Task<(TestClient Host, string Code, string ResumeToken)> HostSessionAsync()
+    {
+        var host = await ConnectAsync();
+        var (code, token) = await host.CreateSessionAsync();
+        return (host, code, token);
+    }
+
+    /// <summary>
+    /// A connected client that has joined <paramref name="code"/> as a viewer; each of
+    /// <paramref name="members"/> (the session's current members) has consumed its <c>PEER_JOINED</c>.
+    /// </summary>
+    public async Task<TestClient> JoinViewerAsync(string code, params TestClient[] members)
+    {
+        var viewer = await ConnectAsync();
+        await viewer.JoinAsync(code);
+        foreach (var member in members)
+        {
+            await member.ExpectAsync("PEER_JOINED");
+        }
+        return viewer;
+    }
+
+    public T GetService<T>() where T : notnull => _app.Services.GetRequiredService<T>();
 
     public async Task StopAsync() => await _app.StopAsync();
 

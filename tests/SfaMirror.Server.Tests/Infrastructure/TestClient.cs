@@ -25,6 +25,9 @@ public sealed class TestClient : IAsyncDisposable
 
     public ClientWebSocket Socket { get; }
 
+    /// <summary>Why the receive loop ended, when it ended without a close frame (for failure messages).</summary>
+    public Exception? ReceiveError { get; private set; }
+
     /// <summary>The close status the server sent, once the connection is closed (null when it was cut).</summary>
     public Task<WebSocketCloseStatus?> Closed => _closed.Task;
 
@@ -65,6 +68,36 @@ public sealed class TestClient : IAsyncDisposable
         }
     }
 
+    /// <summary>The next message, which must be an <c>ERROR</c> with <paramref name="code"/>.</summary>
+    public async Task<JsonElement> ExpectErrorAsync(string code, TimeSpan? timeout = null)
+    {
+        var message = await ExpectAsync("ERROR", timeout);
+        Assert.True(message.GetProperty("payload").GetProperty("code").GetString() == code, $"Expected {code} but got {message.GetRawText()}");
+        return message;
+    }
+
+    /// <summary>Skips messages until one of <paramref name="type"/> arrives (for tests that only care about the last of a stream).</summary>
+    public async Task<JsonElement> SkipUntilAsync(string type, Func<JsonElement, bool>? match = null, TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
+        while (true)
+        {
+            JsonElement message;
+            try
+            {
+                message = await _messages.Reader.ReadAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"No {type} within {(timeout ?? DefaultTimeout).TotalSeconds} s");
+            }
+            if (message.GetProperty("type").GetString() == type && (match is null || match(message)))
+            {
+                return message;
+            }
+        }
+    }
+
     /// <summary>The next message, which must be of <paramref name="type"/>.</summary>
     public async Task<JsonElement> ExpectAsync(string type, TimeSpan? timeout = null)
     {
@@ -93,6 +126,20 @@ public sealed class TestClient : IAsyncDisposable
     /// <summary>Waits for the server to close the connection and returns its close status.</summary>
     public async Task<WebSocketCloseStatus?> WaitClosedAsync(TimeSpan? timeout = null) =>
         await _closed.Task.WaitAsync(timeout ?? DefaultTimeout);
+
+    /// <summary>
+    /// A PING / PONG round trip: once it returns, the server has handled everything this client sent before
+    /// (a connection's messages are handled in order). Fails if any other message arrives first.
+    /// </summary>
+    public async Task RoundTripAsync()
+    {
+        var id = $"sync-{Interlocked.Increment(ref _syncs)}";
+        await SendTextAsync($$"""{"type":"PING","requestId":"{{id}}"}""");
+        var pong = await ExpectAsync("PONG");
+        Assert.Equal(id, pong.GetProperty("requestId").GetString());
+    }
+
+    private int _syncs;
 
     /// <summary>Creates a session and returns its code (and the host's resume token).</summary>
     public async Task<(string Code, string ResumeToken)> CreateSessionAsync()
@@ -141,19 +188,29 @@ public sealed class TestClient : IAsyncDisposable
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     _closed.TrySetResult(result.CloseStatus);
+                    // Answer the close frame, as a real client does, so the server sees a clean close at once.
+                    using var cts = new CancellationTokenSource(DefaultTimeout);
+                    try
+                    {
+                        await Socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, cts.Token);
+                    }
+                    catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+                    {
+                    }
                     break;
                 }
                 message.Write(buffer, 0, result.Count);
                 if (result.EndOfMessage)
                 {
-                    using var doc = JsonDocument.Parse(message.ToArray());
+                    using var doc = JsonDocument.Parse(message.ToArray(), new JsonDocumentOptions { MaxDepth = 4096 });
                     _messages.Writer.TryWrite(doc.RootElement.Clone());
                     message.SetLength(0);
                 }
             }
         }
-        catch (Exception)
+        catch (Exception ex)
         {
+            ReceiveError = ex;
             _closed.TrySetResult(Socket.CloseStatus);
         }
         finally

@@ -139,14 +139,17 @@ internal sealed class InMemorySessionStore(ISessionEventSink sink, IOptions<Rela
             var seq = ++session.Seq;
             // The frame is encoded once: it is what every member is sent now and what a late joiner gets.
             var frame = FrameEncoder.State(kind, code, seq, payload.Span);
+            // A null payload clears the state (PROTOCOL.md): it is relayed, but a late joiner or a
+            // REQUEST_* then finds no state, as with the original server. 0, false and "" are real state.
+            var stored = payload.IsEmpty || payload.Span.SequenceEqual("null"u8) ? null : frame;
             if (kind == StateKind.Customer)
             {
-                session.CustomerFrame = frame;
+                session.CustomerFrame = stored;
                 session.CustomerSeq = seq;
             }
             else
             {
-                session.ProductFrame = frame;
+                session.ProductFrame = stored;
                 session.ProductSeq = seq;
             }
             session.LastActivity = time.GetUtcNow();

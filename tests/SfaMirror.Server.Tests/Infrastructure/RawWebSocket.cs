@@ -1,0 +1,222 @@
+using System.Buffers.Binary;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace SfaMirror.Server.Tests.Infrastructure;
+
+/// <summary>
+/// A WebSocket client written by hand over a bare <see cref="TcpClient"/>: it does only what a test tells
+/// it to. It never answers pings, never reads unless asked (so the server's writes back up), and can cut
+/// its socket in the middle of a frame. For misbehaving peers that <see cref="TestClient"/> cannot play.
+/// </summary>
+public sealed class RawWebSocket : IAsyncDisposable
+{
+    public const byte Text = 0x1;
+    public const byte Binary = 0x2;
+    public const byte Close = 0x8;
+    public const byte Ping = 0x9;
+    public const byte Pong = 0xA;
+
+    private readonly TcpClient _tcp;
+    private readonly NetworkStream _stream;
+
+    private RawWebSocket(TcpClient tcp)
+    {
+        _tcp = tcp;
+        _stream = tcp.GetStream();
+    }
+
+    /// <summary>Connects and performs the opening handshake.</summary>
+    /// <param name="receiveBufferBytes">A small socket receive buffer makes the server's writes back up sooner when this client does not read.</param>
+    public static async Task<RawWebSocket> ConnectAsync(Uri uri, int? receiveBufferBytes = null)
+    {
+        var tcp = new TcpClient { NoDelay = true };
+        if (receiveBufferBytes is { } size)
+        {
+            tcp.ReceiveBufferSize = size;
+        }
+        using var cts = new CancellationTokenSource(TestClient.DefaultTimeout);
+        await tcp.ConnectAsync(uri.Host, uri.Port, cts.Token);
+        var client = new RawWebSocket(tcp);
+        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+        var request = $"GET {uri.PathAndQuery} HTTP/1.1\r\nHost: {uri.Host}:{uri.Port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+                      $"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        await client._stream.WriteAsync(Encoding.ASCII.GetBytes(request), cts.Token);
+        // Read the response headers byte by byte so that nothing after them is consumed.
+        var headers = new StringBuilder();
+        var one = new byte[1];
+        while (!headers.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
+        {
+            if (await client._stream.ReadAsync(one, cts.Token) == 0)
+            {
+                throw new IOException("Connection closed during the handshake");
+            }
+            headers.Append((char)one[0]);
+        }
+        Assert.StartsWith("HTTP/1.1 101", headers.ToString());
+        return client;
+    }
+
+    public Task SendTextAsync(string text) => SendFrameAsync(Text, Encoding.UTF8.GetBytes(text));
+
+    /// <summary>Sends one masked frame (as every client frame must be).</summary>
+    public async Task SendFrameAsync(byte opcode, byte[] payload, bool fin = true)
+    {
+        var frame = EncodeFrame(opcode, payload, fin, payload.Length);
+        using var cts = new CancellationTokenSource(TestClient.DefaultTimeout);
+        await _stream.WriteAsync(frame, cts.Token);
+    }
+
+    /// <summary>Sends the header of a text frame that announces <paramref name="announcedLength"/> bytes, then only <paramref name="sent"/> of them.</summary>
+    public async Task SendTruncatedFrameAsync(int announcedLength, int sent)
+    {
+        var frame = EncodeFrame(Text, new byte[announcedLength], true, announcedLength);
+        using var cts = new CancellationTokenSource(TestClient.DefaultTimeout);
+        await _stream.WriteAsync(frame.AsMemory(0, frame.Length - announcedLength + sent), cts.Token);
+    }
+
+    /// <summary>Cuts the TCP connection without a close frame (a reset, as when a phone loses its network).</summary>
+    public void Cut()
+    {
+        _tcp.Client.LingerState = new LingerOption(true, 0);
+        _tcp.Client.Close();
+    }
+
+    /// <summary>The next frame the server sent: its opcode and payload. Null when the connection ended.</summary>
+    public async Task<(byte Opcode, byte[] Payload)?> ReadFrameAsync(TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TestClient.DefaultTimeout);
+        try
+        {
+            var header = new byte[2];
+            if (!await ReadExactlyOrEndAsync(header, cts.Token))
+            {
+                return null;
+            }
+            long length = header[1] & 0x7F;
+            if (length == 126)
+            {
+                var ext = new byte[2];
+                await _stream.ReadExactlyAsync(ext, cts.Token);
+                length = BinaryPrimitives.ReadUInt16BigEndian(ext);
+            }
+            else if (length == 127)
+            {
+                var ext = new byte[8];
+                await _stream.ReadExactlyAsync(ext, cts.Token);
+                length = (long)BinaryPrimitives.ReadUInt64BigEndian(ext);
+            }
+            var payload = new byte[length];
+            await _stream.ReadExactlyAsync(payload, cts.Token);
+            return ((byte)(header[0] & 0x0F), payload);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException("No frame in time");
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or EndOfStreamException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The next text message, skipping pings; null when the server closed the connection (see <see cref="CloseStatus"/>).</summary>
+    public async Task<JsonElement?> ReadMessageAsync(TimeSpan? timeout = null)
+    {
+        while (await ReadFrameAsync(timeout) is { } frame)
+        {
+            if (frame.Opcode == Text)
+            {
+                using var doc = JsonDocument.Parse(frame.Payload);
+                return doc.RootElement.Clone();
+            }
+            if (frame.Opcode == Close)
+            {
+                CloseStatus = frame.Payload.Length >= 2 ? BinaryPrimitives.ReadUInt16BigEndian(frame.Payload) : null;
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The status of the close frame the server sent, once <see cref="ReadMessageAsync"/> met it.</summary>
+    public int? CloseStatus { get; private set; }
+
+    /// <summary>Whether the server has ended the TCP connection (reads reach the end of the stream or fail).</summary>
+    public async Task<bool> IsDisconnectedAsync(TimeSpan within)
+    {
+        using var cts = new CancellationTokenSource(within);
+        var buffer = new byte[64 * 1024];
+        try
+        {
+            while (true)
+            {
+                if (await _stream.ReadAsync(buffer, cts.Token) == 0)
+                {
+                    return true;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+        catch (Exception ex) when (ex is IOException or SocketException)
+        {
+            return true;
+        }
+    }
+
+    private async Task<bool> ReadExactlyOrEndAsync(byte[] buffer, CancellationToken ct)
+    {
+        var read = 0;
+        while (read < buffer.Length)
+        {
+            var n = await _stream.ReadAsync(buffer.AsMemory(read), ct);
+            if (n == 0)
+            {
+                return false;
+            }
+            read += n;
+        }
+        return true;
+    }
+
+    private static byte[] EncodeFrame(byte opcode, byte[] payload, bool fin, int length)
+    {
+        using var ms = new MemoryStream();
+        ms.WriteByte((byte)((fin ? 0x80 : 0) | opcode));
+        if (length < 126)
+        {
+            ms.WriteByte((byte)(0x80 | length));
+        }
+        else if (length <= ushort.MaxValue)
+        {
+            ms.WriteByte(0x80 | 126);
+            ms.WriteByte((byte)(length >> 8));
+            ms.WriteByte((byte)length);
+        }
+        else
+        {
+            ms.WriteByte(0x80 | 127);
+            Span<byte> ext = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64BigEndian(ext, (ulong)length);
+            ms.Write(ext);
+        }
+        var mask = RandomNumberGenerator.GetBytes(4);
+        ms.Write(mask);
+        for (var i = 0; i < payload.Length; i++)
+        {
+            ms.WriteByte((byte)(payload[i] ^ mask[i % 4]));
+        }
+        return ms.ToArray();
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _tcp.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
