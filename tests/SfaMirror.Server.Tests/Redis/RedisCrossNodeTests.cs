@@ -60,6 +60,29 @@ public sealed class RedisCrossNodeTests(RedisFixture fixture) : IClassFixture<Re
     }
 
     [Fact]
+    public async Task Cleared_state_is_not_sent_to_a_late_joiner_on_another_node()
+    {
+        await using var cluster = await RelayCluster.StartAsync(_redis, 2);
+        await using var host = await cluster[0].ConnectAsync();
+        var (code, _) = await host.CreateSessionAsync();
+        await host.SendTextAsync("""{"type":"VIEW_CUSTOMER","payload":{"name":"Ada"}}""");
+        await host.SendTextAsync("""{"type":"VIEW_CUSTOMER","payload":null}""");
+        await host.SendTextAsync("""{"type":"VIEW_PRODUCT","payload":0}""");
+        await host.SendTextAsync("""{"type":"PING","requestId":"sync"}""");
+        await host.ExpectAsync("PONG");
+
+        await using var viewer = await cluster[1].ConnectAsync();
+        await viewer.JoinAsync(code);
+
+        var product = await viewer.ExpectAsync("VIEW_PRODUCT");
+        Assert.Equal("0", product.GetProperty("payload").GetRawText());
+        Assert.Equal(3, product.GetProperty("seq").GetInt64());
+        await viewer.SendTextAsync("""{"type":"REQUEST_CUSTOMER_UPDATE","requestId":"c"}""");
+        var ack = await viewer.ExpectAsync("ACK");
+        Assert.False(ack.GetProperty("payload").GetProperty("found").GetBoolean());
+    }
+
+    [Fact]
     public async Task Seq_counts_updates_of_every_sender_on_every_node()
     {
         await using var cluster = await RelayCluster.StartAsync(_redis, 3);

@@ -128,7 +128,13 @@ internal static class RedisScripts
         local now = now_ms()
         local pf, sf = 'c', 'cs'
         if ARGV[3] == '1' then pf, sf = 'p', 'ps' end
-        redis.call('HSET', KEYS[1], pf, ARGV[4], sf, seq, 'last', now)
+        if ARGV[4] == '' or ARGV[4] == 'null' then
+          -- A null payload clears the state: relayed with its seq, but no longer there for a late joiner.
+          redis.call('HDEL', KEYS[1], pf, sf)
+          redis.call('HSET', KEYS[1], 'last', now)
+        else
+          redis.call('HSET', KEYS[1], pf, ARGV[4], sf, seq, 'last', now)
+        end
         redis.call('ZADD', KEYS[3], now, ARGV[1])
         redis.call('PEXPIRE', KEYS[1], ARGV[5])
         redis.call('PEXPIRE', KEYS[2], ARGV[5])
