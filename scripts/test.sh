@@ -18,7 +18,8 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 echo "==> dotnet test (server, clients, browser)"
-dotnet test SfaMirror.slnx -c Release
+# A test that hangs fails after 3 minutes with a dump (TestResults/) instead of stalling CI.
+dotnet test SfaMirror.slnx -c Release --blame-hang-timeout 3m
 
 if [ -f clients/js/package.json ]; then
   echo "==> TypeScript client tests"
