@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Net.WebSockets;
 using Microsoft.Extensions.DependencyInjection;
 using SfaMirror.Server.Backplane;
@@ -113,6 +114,24 @@ public sealed class RedisFailureTests(RedisFixture fixture) : IClassFixture<Redi
         var error = await client.ExpectAsync("ERROR");
         Assert.Equal("STORE_UNAVAILABLE", error.GetProperty("payload").GetProperty("code").GetString());
         Assert.False(await node.Services.GetRequiredService<ISessionStore>().IsAvailableAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Readyz_reports_not_ready_while_redis_is_down_and_ready_again_after()
+    {
+        await using var redis = await RedisServerProcess.StartAsync();
+        await using var node = await RelayServer.StartAsync(("Redis", redis.ConnectionString), ("RedisKeyPrefix", RelayCluster.NewPrefix()));
+        using var http = new HttpClient { BaseAddress = node.BaseUri, Timeout = TestClient.DefaultTimeout };
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/readyz")).StatusCode);
+
+        await redis.StopAsync();
+        var down = await http.GetAsync("/readyz");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
+        Assert.Equal("application/json", down.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz")).StatusCode);
+
+        await redis.StartAgainAsync();
+        await WaitUntilAsync(async () => (await http.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(10));
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
