@@ -1,3 +1,4 @@
+using SfaMirror.Server.Tests.Infrastructure;
 using Microsoft.Playwright;
 
 namespace SfaMirror.Browser.Tests.Infrastructure;
@@ -22,19 +23,19 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
-    public RelayHost Relay { get; private set; } = null!;
+    public RelayServer Relay { get; private set; } = null!;
 
     /// <summary>
     /// A second relay, without an admin token. It lives as long as <see cref="Relay"/>: disposing a relay while
     /// another one is scraped would stop the other's metrics (open-telemetry/opentelemetry-dotnet#6412).
     /// </summary>
-    public RelayHost RelayWithoutAdmin { get; private set; } = null!;
+    public RelayServer RelayWithoutAdmin { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         Assertions.SetDefaultExpectTimeout(5_000);
-        Relay = await RelayHost.StartAsync(("AdminToken", AdminToken));
-        RelayWithoutAdmin = await RelayHost.StartAsync();
+        Relay = await RelayServer.StartAsync(("AdminToken", AdminToken));
+        RelayWithoutAdmin = await RelayServer.StartAsync();
         _playwright = await Playwright.CreateAsync().WaitAsync(TimeSpan.FromSeconds(30));
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

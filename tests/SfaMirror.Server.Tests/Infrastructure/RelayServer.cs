@@ -27,6 +27,9 @@ public sealed class RelayServer : IAsyncDisposable
 
     public Uri BaseUri { get; }
 
+    /// <summary>An absolute http URL of this server.</summary>
+    public string Url(string path) => new Uri(BaseUri, path).ToString();
+
     public Uri WebSocketUri { get; }
 
     public IServiceProvider Services => _app.Services;
