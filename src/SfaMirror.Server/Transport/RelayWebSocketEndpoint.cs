@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -42,6 +43,12 @@ public sealed partial class RelayWebSocketEndpoint(
         try
         {
             await connection.RunAsync(handlers.Create(connection), context.RequestAborted).ConfigureAwait(false);
+            if (socket.CloseStatus is null && context.Features.Get<IHttpUpgradeFeature>() is KestrelOwnedUpgradeFeature { Stream: { } stream })
+            {
+                // No close handshake completed (the socket failed a receive, e.g. invalid UTF-8 answered
+                // with 1007): let its close frame reach the peer before Kestrel closes the connection.
+                await stream.DrainAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+            }
         }
         finally
         {

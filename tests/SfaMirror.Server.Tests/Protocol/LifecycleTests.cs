@@ -69,14 +69,15 @@ public sealed class LifecycleTests
     [Fact]
     public async Task Joining_an_empty_session_restarts_nothing_and_it_survives_past_the_grace_period()
     {
-        await using var server = await RelayServer.StartAsync(("EmptySessionGraceSeconds", "0.4"));
+        // A grace period long enough that a loaded machine still joins within it.
+        await using var server = await RelayServer.StartAsync(("EmptySessionGraceSeconds", "1.5"));
         var (host, code, _) = await server.HostSessionAsync();
         await host.DisposeAsync();
         await Task.Delay(100);
         await using var viewer = await server.ConnectAsync();
         await viewer.JoinAsync(code);
 
-        await Task.Delay(700);
+        await Task.Delay(2000);
         await using var second = await server.ConnectAsync();
 
         await second.JoinAsync(code);

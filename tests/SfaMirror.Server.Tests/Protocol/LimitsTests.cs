@@ -72,7 +72,7 @@ public sealed class LimitsTests
         await viewer.SendBytesAsync(frame, WebSocketMessageType.Text);
 
         var status = await viewer.WaitClosedAsync();
-        Assert.True(status is null or WebSocketCloseStatus.InvalidPayloadData, $"Closed with {status}");
+        Assert.True(status is WebSocketCloseStatus.InvalidPayloadData, $"Closed with {status}: {viewer.ReceiveError}");
         var left = await host.ExpectAsync("PEER_LEFT");
         Assert.Equal("disconnected", left.GetProperty("payload").GetProperty("reason").GetString());
     }
