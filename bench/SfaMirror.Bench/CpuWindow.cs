@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace SfaMirror.Bench;
 
 /// <summary>CPU used by the server and by this generator between <see cref="Start"/> and <see cref="Stop"/>.</summary>
-internal sealed class CpuWindow(int serverPid)
+internal sealed class CpuWindow(int serverPid, int otherServerPid = 0)
 {
     private long _startTs;
     private double _serverStart;
@@ -20,17 +20,21 @@ internal sealed class CpuWindow(int serverPid)
     /// <summary>True when server and generator together used nearly all the machine's cores.</summary>
     public bool MachineSaturated => ServerPercent + SelfPercent >= 90.0 * Environment.ProcessorCount;
 
+    /// <summary>Both nodes' CPU in a cross-node run.</summary>
+    private double ServerCpu() =>
+        (serverPid > 0 ? ProcStats.CpuMicroseconds(serverPid) : 0) + (otherServerPid > 0 ? ProcStats.CpuMicroseconds(otherServerPid) : 0);
+
     public void Start()
     {
         _startTs = Stopwatch.GetTimestamp();
-        _serverStart = serverPid > 0 ? ProcStats.CpuMicroseconds(serverPid) : 0;
+        _serverStart = ServerCpu();
         _selfStart = ProcStats.CpuMicroseconds(0);
     }
 
     public void Stop()
     {
         Seconds = Stopwatch.GetElapsedTime(_startTs).TotalSeconds;
-        ServerMicroseconds = serverPid > 0 ? ProcStats.CpuMicroseconds(serverPid) - _serverStart : 0;
+        ServerMicroseconds = ServerCpu() - _serverStart;
         SelfMicroseconds = ProcStats.CpuMicroseconds(0) - _selfStart;
     }
 }
