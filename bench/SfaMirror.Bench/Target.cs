@@ -3,7 +3,7 @@ using System.Net;
 namespace SfaMirror.Bench;
 
 /// <summary>Where the server is, which loopback source addresses to spread connections over, and its process.</summary>
-internal sealed class Target(Uri url, int serverPid, int sourceAddresses, Uri? viewerUrl = null, int viewerServerPid = 0)
+internal sealed class Target(Uri url, int serverPid, int sourceAddresses, Uri? viewerUrl = null, int viewerServerPid = 0, int backplanePid = 0)
 {
     public Uri Url { get; } = url;
     public int ServerPid { get; } = serverPid;
@@ -13,6 +13,9 @@ internal sealed class Target(Uri url, int serverPid, int sourceAddresses, Uri? v
 
     /// <summary>The viewers' node's process, when it is not <see cref="ServerPid"/>; its CPU counts as the server's too.</summary>
     public int ViewerServerPid { get; } = viewerServerPid;
+
+    /// <summary>redis-server's process in a cross-node run, for its CPU.</summary>
+    public int BackplanePid { get; } = backplanePid;
 
     public bool CrossNode => ViewerUrl != Url;
 
