@@ -71,6 +71,7 @@ for f in "$OUT"/*.jsonl; do
     idle*) median "$f" kib_per_connection rss_before_kib rss_after_kib ;;
     churn) median "$f" cycles_per_s server_us_per_cycle server_cpu_pct generator_cpu_pct errors ;;
     connect-storm) median "$f" joined all_joined_ms p99_join_ms max_join_ms syn_drops ;;
-    startup) median "$f" startup_ms rss_at_ready_kib ;;
+    startup) median "$f" startup_ms cpu_ms_at_ready rss_at_ready_kib ;;
+    cross-node*) median "$f" deliveries_per_s p50_ms p99_ms p999_ms lost server_us_per_delivery backplane_us_per_delivery server_cpu_pct backplane_cpu_pct generator_cpu_pct loadavg ;;
   esac
 done
