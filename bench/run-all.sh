@@ -51,8 +51,8 @@ ARGS=("$@")
 for SCENARIO in fanout find-max sweep idle idle-sweep churn connect-storm startup; do
   [[ ${#ARGS[@]} -eq 0 || " ${ARGS[*]} " == *" $SCENARIO "* ]] || continue
   case $SCENARIO in
-    fanout) run fanout fanout ;;
-    find-max) run find-max fanout --find-max --sessions 400 --rate 10 --warmup 2 --duration 5 ;;
+    fanout) run fanout fanout --warmup 12 ;;
+    find-max) run find-max fanout --find-max --sessions 400 --rate 10 --warmup 8 --duration 5 ;;
     sweep) RUNS=1 run sweep fanout --find-max --keep-going --sessions 400 --rate 15 --max-rate 90 --warmup 2 --duration 4 ;;
     idle) run idle idle --connections 4000 ;;
     idle-sweep) for n in 500 1000 2000 4000; do run "idle-$n" idle --connections "$n"; done ;;
@@ -71,6 +71,7 @@ for f in "$OUT"/*.jsonl; do
     idle*) median "$f" kib_per_connection rss_before_kib rss_after_kib ;;
     churn) median "$f" cycles_per_s server_us_per_cycle server_cpu_pct generator_cpu_pct errors ;;
     connect-storm) median "$f" joined all_joined_ms p99_join_ms max_join_ms syn_drops ;;
-    startup) median "$f" startup_ms rss_at_ready_kib ;;
+    startup) median "$f" startup_ms cpu_ms_at_ready rss_at_ready_kib ;;
+    cross-node*) median "$f" deliveries_per_s p50_ms p99_ms p999_ms lost server_us_per_delivery backplane_us_per_delivery server_cpu_pct backplane_cpu_pct generator_cpu_pct loadavg ;;
   esac
 done

@@ -53,7 +53,7 @@ internal sealed class FanoutScenario(Target target, int sessions, int viewers, i
             var members = new List<WsClient> { host };
             for (var v = 0; v < viewers; v++)
             {
-                var viewer = await target.ConnectAsync(Interlocked.Increment(ref connIndex), token);
+                var viewer = await target.ConnectViewerAsync(Interlocked.Increment(ref connIndex), token);
                 await viewer.JoinAsync(code, token);
                 members.Add(viewer);
             }
@@ -219,7 +219,7 @@ internal sealed class FanoutScenario(Target target, int sessions, int viewers, i
         Interlocked.Exchange(ref _gaps, 0);
         _sent = 0;
         _skipped = 0;
-        var cpu = new CpuWindow(target.ServerPid);
+        var cpu = new CpuWindow(target.ServerPid, target.ViewerServerPid, target.BackplanePid);
         // The window opens a little in the future, so that the pacer and every viewer see the same
         // window object for every timestamp inside it (a send counted by one is counted by the other).
         var start = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 10;
@@ -247,6 +247,7 @@ internal sealed class FanoutScenario(Target target, int sessions, int viewers, i
         var generatorSaturated = skipped > 0 || lagP99 > 5 || (cpu.MachineSaturated && cpu.SelfPercent >= cpu.ServerPercent);
         return new Dictionary<string, object?>
         {
+            ["cross_node"] = target.CrossNode,
             ["sessions"] = sessions,
             ["viewers"] = viewers,
             ["rate_per_host"] = _perHostRate,
@@ -268,6 +269,8 @@ internal sealed class FanoutScenario(Target target, int sessions, int viewers, i
             ["server_cpu_pct"] = Report.Round(cpu.ServerPercent, 1),
             ["generator_cpu_pct"] = Report.Round(cpu.SelfPercent, 1),
             ["server_us_per_delivery"] = delivered > 0 ? Report.Round(cpu.ServerMicroseconds / delivered) : null,
+            ["backplane_cpu_pct"] = target.BackplanePid > 0 ? Report.Round(cpu.BackplaneMicroseconds / (cpu.Seconds * 1e6) * 100, 1) : null,
+            ["backplane_us_per_delivery"] = target.BackplanePid > 0 && delivered > 0 ? Report.Round(cpu.BackplaneMicroseconds / delivered) : null,
             ["generator_us_per_delivery"] = delivered > 0 ? Report.Round(cpu.SelfMicroseconds / delivered) : null,
             ["machine_saturated"] = cpu.MachineSaturated,
             ["generator_saturated"] = generatorSaturated,

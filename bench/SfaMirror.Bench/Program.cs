@@ -2,6 +2,9 @@ using System.CommandLine;
 using SfaMirror.Bench;
 
 var url = new Option<string>("--url") { Description = "The relay's WebSocket URL.", DefaultValueFactory = _ => "ws://127.0.0.1:3000/" };
+var viewerUrl = new Option<string>("--viewer-url") { Description = "fanout: where viewers connect (another node of the cluster, for cross-node fan-out); default --url." };
+var viewerServerPid = new Option<int>("--viewer-server-pid") { Description = "fanout: the viewers' node's process id, when cross-node (its CPU counts as server CPU too)." };
+var backplanePid = new Option<int>("--backplane-pid") { Description = "fanout: redis-server's process id in a cross-node run, for its CPU." };
 var serverPid = new Option<int>("--server-pid") { Description = "The server's process id, for its CPU time and RSS (from /proc)." };
 var sources = new Option<int>("--source-addresses") { Description = "Spread connections over 127.0.0.1..N (each has its own ephemeral ports).", DefaultValueFactory = _ => 4 };
 var warmup = new Option<double>("--warmup") { Description = "Warm-up seconds before measuring.", DefaultValueFactory = _ => 3 };
@@ -22,11 +25,12 @@ var perSession = new Option<int>("--per-session") { Description = "Viewers joini
 var serverDll = new Option<string>("--server-dll") { Description = "The published server to start.", DefaultValueFactory = _ => "out/SfaMirror.Server.dll" };
 var port = new Option<int>("--port") { Description = "Port for the server under test.", DefaultValueFactory = _ => 3000 };
 
-Target TargetOf(ParseResult r) => new(new Uri(r.GetValue(url)!), r.GetValue(serverPid), r.GetValue(sources));
+Target TargetOf(ParseResult r) => new(new Uri(r.GetValue(url)!), r.GetValue(serverPid), r.GetValue(sources),
+    r.GetValue(viewerUrl) is { Length: > 0 } v ? new Uri(v) : null, r.GetValue(viewerServerPid), r.GetValue(backplanePid));
 
 var fanout = new Command("fanout", "S sessions of 1 host + K viewers; hosts send paced ~1 KB updates; latency, loss, order, CPU per delivery.")
 {
-    url, serverPid, sources, warmup, duration, sessions, viewers, rate, payload, findMax, maxP99, maxRate, keepGoing,
+    url, serverPid, sources, warmup, duration, sessions, viewers, rate, payload, findMax, maxP99, maxRate, keepGoing, viewerUrl, viewerServerPid, backplanePid,
 };
 fanout.SetAction(async (r, ct) =>
 {

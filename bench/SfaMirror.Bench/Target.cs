@@ -3,10 +3,21 @@ using System.Net;
 namespace SfaMirror.Bench;
 
 /// <summary>Where the server is, which loopback source addresses to spread connections over, and its process.</summary>
-internal sealed class Target(Uri url, int serverPid, int sourceAddresses)
+internal sealed class Target(Uri url, int serverPid, int sourceAddresses, Uri? viewerUrl = null, int viewerServerPid = 0, int backplanePid = 0)
 {
     public Uri Url { get; } = url;
     public int ServerPid { get; } = serverPid;
+
+    /// <summary>Where viewers connect (another node of the same cluster for a cross-node run); <see cref="Url"/> when not given.</summary>
+    public Uri ViewerUrl { get; } = viewerUrl ?? url;
+
+    /// <summary>The viewers' node's process, when it is not <see cref="ServerPid"/>; its CPU counts as the server's too.</summary>
+    public int ViewerServerPid { get; } = viewerServerPid;
+
+    /// <summary>redis-server's process in a cross-node run, for its CPU.</summary>
+    public int BackplanePid { get; } = backplanePid;
+
+    public bool CrossNode => ViewerUrl != Url;
 
     /// <summary>127.0.0.1, 127.0.0.2, ...: each source address has its own ephemeral port range.</summary>
     public IPAddress? SourceFor(int index) =>
@@ -15,4 +26,6 @@ internal sealed class Target(Uri url, int serverPid, int sourceAddresses)
             : new IPAddress(new byte[] { 127, 0, 0, (byte)(1 + index % sourceAddresses) });
 
     public Task<WsClient> ConnectAsync(int index, CancellationToken ct) => WsClient.ConnectAsync(Url, SourceFor(index), ct);
+
+    public Task<WsClient> ConnectViewerAsync(int index, CancellationToken ct) => WsClient.ConnectAsync(ViewerUrl, SourceFor(index), ct);
 }
