@@ -12,13 +12,8 @@ public sealed class RedisCrossNodeTests(RedisFixture fixture) : IClassFixture<Re
     public async Task Update_reaches_viewers_on_other_nodes_and_ack_counts_them()
     {
         await using var cluster = await RelayCluster.StartAsync(_redis, 3);
-        await using var host = await cluster[0].ConnectAsync();
-        await using var viewerB = await cluster[1].ConnectAsync();
-        await using var viewerC = await cluster[2].ConnectAsync();
-        var (code, _) = await host.CreateSessionAsync();
-        await viewerB.JoinAsync(code);
-        await viewerC.JoinAsync(code);
-        await viewerB.ExpectAsync("PEER_JOINED");
+        await using var session = await CrossNodeSession.StartAsync(cluster);
+        var (host, viewerB, viewerC, code) = session;
 
         await host.SendTextAsync($$$"""{"type":"VIEW_CUSTOMER","sessionId":"{{{code}}}","payload":{"id":123456789012345678901234567890,"n":1.50},"requestId":7}""");
 
@@ -29,8 +24,6 @@ public sealed class RedisCrossNodeTests(RedisFixture fixture) : IClassFixture<Re
             Assert.Equal(1, update.GetProperty("seq").GetInt64());
             Assert.False(update.TryGetProperty("requestId", out _));
         }
-        await host.ExpectAsync("PEER_JOINED");
-        await host.ExpectAsync("PEER_JOINED");
         var ack = await host.ExpectAsync("ACK");
         Assert.Equal(2, ack.GetProperty("payload").GetProperty("delivered").GetInt32());
         Assert.Equal(7, ack.GetProperty("requestId").GetInt32());
@@ -86,17 +79,10 @@ public sealed class RedisCrossNodeTests(RedisFixture fixture) : IClassFixture<Re
     public async Task Seq_counts_updates_of_every_sender_on_every_node()
     {
         await using var cluster = await RelayCluster.StartAsync(_redis, 3);
-        await using var host = await cluster[0].ConnectAsync();
-        await using var viewerB = await cluster[1].ConnectAsync();
-        await using var viewerC = await cluster[2].ConnectAsync();
-        var (code, _) = await host.CreateSessionAsync();
-        await viewerB.JoinAsync(code);
-        await viewerC.JoinAsync(code);
-        await viewerB.ExpectAsync("PEER_JOINED");
+        await using var session = await CrossNodeSession.StartAsync(cluster);
+        var (host, viewerB, viewerC, _) = session;
 
         await host.SendTextAsync("""{"type":"VIEW_CUSTOMER","payload":1,"requestId":1}""");
-        await host.ExpectAsync("PEER_JOINED");
-        await host.ExpectAsync("PEER_JOINED");
         await host.ExpectAsync("ACK");
         await viewerB.SendTextAsync("""{"type":"VIEW_PRODUCT","payload":null,"requestId":2}""");
         await viewerB.ExpectAsync("VIEW_CUSTOMER");
@@ -158,18 +144,11 @@ public sealed class RedisCrossNodeTests(RedisFixture fixture) : IClassFixture<Re
     public async Task End_session_reaches_members_on_every_node()
     {
         await using var cluster = await RelayCluster.StartAsync(_redis, 3);
-        await using var host = await cluster[0].ConnectAsync();
-        await using var viewerB = await cluster[1].ConnectAsync();
-        await using var viewerC = await cluster[2].ConnectAsync();
-        var (code, _) = await host.CreateSessionAsync();
-        await viewerB.JoinAsync(code);
-        await viewerC.JoinAsync(code);
-        await viewerB.ExpectAsync("PEER_JOINED");
+        await using var session = await CrossNodeSession.StartAsync(cluster);
+        var (host, viewerB, viewerC, code) = session;
 
         await host.SendTextAsync("""{"type":"END_SESSION","requestId":"end"}""");
 
-        await host.ExpectAsync("PEER_JOINED");
-        await host.ExpectAsync("PEER_JOINED");
         var own = await host.ExpectAsync("SESSION_ENDED");
         Assert.Equal("end", own.GetProperty("requestId").GetString());
         foreach (var viewer in new[] { viewerB, viewerC })
@@ -209,13 +188,8 @@ public sealed class RedisCrossNodeTests(RedisFixture fixture) : IClassFixture<Re
     {
         const int count = 150;
         await using var cluster = await RelayCluster.StartAsync(_redis, 3);
-        await using var host = await cluster[0].ConnectAsync();
-        await using var viewerB = await cluster[1].ConnectAsync();
-        await using var viewerC = await cluster[2].ConnectAsync();
-        var (code, _) = await host.CreateSessionAsync();
-        await viewerB.JoinAsync(code);
-        await viewerC.JoinAsync(code);
-        await viewerB.ExpectAsync("PEER_JOINED");
+        await using var session = await CrossNodeSession.StartAsync(cluster);
+        var (host, viewerB, viewerC, _) = session;
 
         for (var i = 1; i <= count; i++)
         {
