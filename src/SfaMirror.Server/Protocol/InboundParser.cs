@@ -31,9 +31,9 @@ public static class InboundParser
             return Fail(ErrorCodes.InvalidJson, in scan);
         }
 
-        if (scan.Problem is not null)
+        if (scan.ProblemMessage is not null)
         {
-            return Fail(scan.Problem, in scan);
+            return Fail(ErrorCodes.InvalidMessage, in scan, scan.ProblemMessage);
         }
         if (scan.TooDeep)
         {
@@ -63,8 +63,7 @@ public static class InboundParser
         }
         if (reader.TokenType != JsonTokenType.StartObject)
         {
-            scan.Problem ??= ErrorCodes.InvalidMessage;
-            scan.ProblemMessage ??= "A message must be a JSON object";
+            scan.Invalid("A message must be a JSON object");
             SkipRest(ref reader, maxDepth, ref scan);
             return;
         }
@@ -82,8 +81,7 @@ public static class InboundParser
                 }
                 else
                 {
-                    scan.Problem ??= ErrorCodes.InvalidMessage;
-                    scan.ProblemMessage ??= "\"type\" must be a string";
+                    scan.Invalid("\"type\" must be a string");
                     SkipValue(ref reader, maxDepth, ref scan);
                 }
             }
@@ -100,8 +98,7 @@ public static class InboundParser
                 }
                 else
                 {
-                    scan.Problem ??= ErrorCodes.InvalidMessage;
-                    scan.ProblemMessage ??= "\"sessionId\" must be a string";
+                    scan.Invalid("\"sessionId\" must be a string");
                     SkipValue(ref reader, maxDepth, ref scan);
                 }
             }
@@ -118,8 +115,7 @@ public static class InboundParser
                 }
                 else
                 {
-                    scan.Problem ??= ErrorCodes.InvalidMessage;
-                    scan.ProblemMessage ??= "\"requestId\" must be a string or a number";
+                    scan.Invalid("\"requestId\" must be a string or a number");
                     SkipValue(ref reader, maxDepth, ref scan);
                 }
             }
@@ -144,8 +140,7 @@ public static class InboundParser
 
         if (!sawType)
         {
-            scan.Problem ??= ErrorCodes.InvalidMessage;
-            scan.ProblemMessage ??= "\"type\" is required";
+            scan.Invalid("\"type\" is required");
         }
     }
 
@@ -205,7 +200,7 @@ public static class InboundParser
     private static ParseResult Fail(string code, in EnvelopeScan scan, string? message = null) => new()
     {
         ErrorCode = code,
-        ErrorMessage = message ?? (code == scan.Problem ? scan.ProblemMessage : null) ?? ErrorCodes.DefaultMessage(code),
+        ErrorMessage = message ?? ErrorCodes.DefaultMessage(code),
         Message = new InboundMessage
         {
             Kind = scan.Kind,
@@ -221,7 +216,9 @@ public static class InboundParser
         public ReadOnlyMemory<byte> RequestId;
         public ReadOnlyMemory<byte> Payload;
         public bool TooDeep;
-        public string? Problem;
+        /// <summary>Why the message is an INVALID_MESSAGE (the first reason found), or null.</summary>
         public string? ProblemMessage;
+
+        public void Invalid(string message) => ProblemMessage ??= message;
     }
 }
