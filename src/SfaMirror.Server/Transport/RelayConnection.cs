@@ -116,6 +116,17 @@ public sealed partial class RelayConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A write accepted nothing for <c>SendTimeoutSeconds</c>. Counted here, where the timeout fires, not where
+    /// the write ends: once the transport is aborted, the pending write may complete quietly rather than throw.
+    /// </summary>
+    private void SendTimedOut()
+    {
+        Log.SendTimedOut(_logger, Id, _sendTimeout.TotalSeconds);
+        _metrics.SlowConsumerClosed();
+        AbortTransport();
+    }
+
     private void AbortTransport()
     {
         _socket.Abort();
@@ -250,7 +261,7 @@ public sealed partial class RelayConnection : IAsyncDisposable
         // Armed only while a write is stuck (most complete at once into Kestrel's pipe); when it fires
         // it aborts the socket, which ends the pending write.
         using var timeout = new CancellationTokenSource();
-        using var onTimeout = timeout.Token.UnsafeRegister(static s => ((RelayConnection)s!).AbortTransport(), this);
+        using var onTimeout = timeout.Token.UnsafeRegister(static s => ((RelayConnection)s!).SendTimedOut(), this);
         try
         {
             while (await _queue.TakeAllAsync().ConfigureAwait(false) is { } batch)
@@ -291,13 +302,6 @@ public sealed partial class RelayConnection : IAsyncDisposable
                 // Give the peer a moment to answer our close frame, then cut it off.
                 _aborted.CancelAfter(CloseHandshakeTimeout);
             }
-        }
-        catch (Exception ex) when (timeout.IsCancellationRequested && ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
-        {
-            Log.SendTimedOut(_logger, Id, _sendTimeout.TotalSeconds);
-            _metrics.SlowConsumerClosed();
-            _socket.Abort();
-            Abort();
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
         {
