@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using SfaMirror.Server.Backplane;
 using SfaMirror.Server.Backplane.InMemory;
 using SfaMirror.Server.Backplane.Redis;
@@ -24,6 +26,7 @@ public static class RelayServiceCollectionExtensions
         services.AddSingleton<RelayMetrics>();
         services.AddSingleton<ConnectionTracker>();
         services.AddSingleton<RelayWebSocketEndpoint>();
+        services.AddSingleton<IConfigureOptions<KestrelServerOptions>, RelayKestrelSetup>();
         services.AddSingleton<NodeIdentity>();
         services.AddSingleton<SessionCodeGenerator>();
         services.AddSingleton<SessionHub>();

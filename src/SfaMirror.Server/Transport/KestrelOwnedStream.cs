@@ -26,26 +26,6 @@ internal sealed class KestrelOwnedStream(Stream inner) : Stream
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
     public override void SetLength(long value) => throw new NotSupportedException();
 
-    /// <summary>
-    /// Reads and discards until the peer closes its side or <paramref name="timeout"/> passes, so that a
-    /// close frame the WebSocket is still writing reaches the peer before Kestrel closes the connection.
-    /// </summary>
-    public async Task DrainAsync(TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        var scratch = new byte[256];
-        try
-        {
-            while (await inner.ReadAsync(scratch, cts.Token).ConfigureAwait(false) > 0)
-            {
-            }
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException or InvalidOperationException)
-        {
-            // Timed out, or the connection is already gone: either way there is nothing left to wait for.
-        }
-    }
-
     protected override void Dispose(bool disposing)
     {
         // Deliberately not disposing the inner stream: see the summary.

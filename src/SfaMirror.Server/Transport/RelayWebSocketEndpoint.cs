@@ -21,7 +21,7 @@ public sealed partial class RelayWebSocketEndpoint(
 
     public async Task HandleAsync(HttpContext context)
     {
-        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        if (!Accepting)
         {
             // Shutting down: a client that reconnects now must go to the next server, not to this one,
             // where Kestrel's stop would hold its connection open until the host's shutdown timeout.
@@ -30,20 +30,35 @@ public sealed partial class RelayWebSocketEndpoint(
         }
         var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
         {
-            // Real ping frames, and a peer that does not answer within the timeout is dropped.
             KeepAliveInterval = _options.KeepAliveInterval,
             KeepAliveTimeout = _options.KeepAliveTimeout,
         }).ConfigureAwait(false);
 
         var remote = $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}";
-        await using var connection = new RelayConnection(tracker.NextId(), remote, socket, _options, metrics, logger, context.Abort);
+        var stream = (context.Features.Get<IHttpUpgradeFeature>() as KestrelOwnedUpgradeFeature)?.Stream;
+        await RunAsync(socket, remote, stream, context.Abort, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether a new connection may be accepted: not once shutdown began.</summary>
+    public bool Accepting => !lifetime.ApplicationStopping.IsCancellationRequested;
+
+    /// <summary>
+    /// Runs an accepted WebSocket until it closes, whichever way it was upgraded (through the HTTP pipeline
+    /// above, or by <see cref="WebSocketConnectionMiddleware"/> straight off the connection).
+    /// </summary>
+    /// <param name="stream">The stream under the WebSocket, drained when the socket ended without a close handshake.</param>
+    /// <param name="abortTransport">Cuts the underlying connection.</param>
+    /// <param name="connectionClosed">Fires when the connection is gone.</param>
+    public async Task RunAsync(WebSocket socket, string remote, Stream? stream, Action abortTransport, CancellationToken connectionClosed)
+    {
+        await using var connection = new RelayConnection(tracker.NextId(), remote, socket, _options, metrics, logger, abortTransport);
         tracker.Add(connection);
         metrics.ConnectionOpened();
         Log.Opened(logger, connection.Id, remote);
         try
         {
-            await connection.RunAsync(handlers.Create(connection), context.RequestAborted).ConfigureAwait(false);
-            if (socket.CloseStatus is null && context.Features.Get<IHttpUpgradeFeature>() is KestrelOwnedUpgradeFeature { Stream: { } stream })
+            await connection.RunAsync(handlers.Create(connection), connectionClosed).ConfigureAwait(false);
+            if (socket.CloseStatus is null && stream is not null)
             {
                 // No close handshake completed (the socket failed a receive, e.g. invalid UTF-8 answered
                 // with 1007): let its close frame reach the peer before Kestrel closes the connection.

@@ -32,6 +32,25 @@ public sealed class RawWebSocket : IAsyncDisposable
     /// <param name="receiveBufferBytes">A small socket receive buffer makes the server's writes back up sooner when this client does not read.</param>
     public static async Task<RawWebSocket> ConnectAsync(Uri uri, int? receiveBufferBytes = null)
     {
+        var (response, client) = await SendHeadAsync(uri, UpgradeRequest(uri, NewKey()), receiveBufferBytes: receiveBufferBytes);
+        Assert.StartsWith("HTTP/1.1 101", response);
+        return client;
+    }
+
+    /// <summary>A fresh Sec-WebSocket-Key: 16 random bytes in base64.</summary>
+    public static string NewKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+
+    /// <summary>The request head of a plain upgrade of <paramref name="uri"/>, with <paramref name="extraHeaders"/> (each ending in CRLF) added.</summary>
+    public static string UpgradeRequest(Uri uri, string key, string extraHeaders = "") =>
+        $"GET {uri.PathAndQuery} HTTP/1.1\r\nHost: {uri.Host}:{uri.Port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+        $"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n{extraHeaders}\r\n";
+
+    /// <summary>
+    /// Connects, sends <paramref name="requestHead"/> (in pieces of <paramref name="pieceBytes"/> with a pause
+    /// between them, when given) and reads the response head. The connection stays open for what follows.
+    /// </summary>
+    public static async Task<(string ResponseHead, RawWebSocket Socket)> SendHeadAsync(Uri uri, string requestHead, int? pieceBytes = null, int? receiveBufferBytes = null)
+    {
         var tcp = new TcpClient { NoDelay = true };
         if (receiveBufferBytes is { } size)
         {
@@ -40,23 +59,44 @@ public sealed class RawWebSocket : IAsyncDisposable
         using var cts = new CancellationTokenSource(TestClient.DefaultTimeout);
         await tcp.ConnectAsync(uri.Host, uri.Port, cts.Token);
         var client = new RawWebSocket(tcp);
-        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
-        var request = $"GET {uri.PathAndQuery} HTTP/1.1\r\nHost: {uri.Host}:{uri.Port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-                      $"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n";
-        await client._stream.WriteAsync(Encoding.ASCII.GetBytes(request), cts.Token);
+        return (await client.SendHeadAsync(requestHead, pieceBytes), client);
+    }
+
+    /// <summary>Sends a request head on this connection and reads the response head (see <see cref="SendHeadAsync(Uri, string, int?, int?)"/>).</summary>
+    public async Task<string> SendHeadAsync(string requestHead, int? pieceBytes = null)
+    {
+        using var cts = new CancellationTokenSource(TestClient.DefaultTimeout);
+        var bytes = Encoding.ASCII.GetBytes(requestHead);
+        var piece = pieceBytes ?? bytes.Length;
+        for (var offset = 0; offset < bytes.Length; offset += piece)
+        {
+            if (offset > 0)
+            {
+                await Task.Delay(20, cts.Token);
+            }
+            await _stream.WriteAsync(bytes.AsMemory(offset, Math.Min(piece, bytes.Length - offset)), cts.Token);
+        }
         // Read the response headers byte by byte so that nothing after them is consumed.
         var headers = new StringBuilder();
         var one = new byte[1];
         while (!headers.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
         {
-            if (await client._stream.ReadAsync(one, cts.Token) == 0)
+            if (await _stream.ReadAsync(one, cts.Token) == 0)
             {
-                throw new IOException("Connection closed during the handshake");
+                throw new IOException($"Connection closed during the handshake after: {headers}");
             }
             headers.Append((char)one[0]);
         }
-        Assert.StartsWith("HTTP/1.1 101", headers.ToString());
-        return client;
+        return headers.ToString();
+    }
+
+    /// <summary>Reads <paramref name="count"/> bytes that follow a response head (an HTTP response body, say).</summary>
+    public async Task<string> ReadBodyAsync(int count)
+    {
+        using var cts = new CancellationTokenSource(TestClient.DefaultTimeout);
+        var body = new byte[count];
+        await _stream.ReadExactlyAsync(body, cts.Token);
+        return Encoding.ASCII.GetString(body);
     }
 
     public Task SendTextAsync(string text) => SendFrameAsync(Text, Encoding.UTF8.GetBytes(text));

@@ -49,7 +49,6 @@ public sealed class RelayServer : IAsyncDisposable
             settings[key.Contains(':') ? key : $"Relay:{key}"] = value;
         }
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         if (Environment.GetEnvironmentVariable("RELAY_TEST_LOGS") == "1")
@@ -64,6 +63,8 @@ public sealed class RelayServer : IAsyncDisposable
             builder.Logging.SetMinimumLevel(LogLevel.Trace);
         }
         builder.Services.AddRelayServer(builder.Configuration);
+        // After AddRelayServer: Kestrel gives an endpoint its defaults (the relay's connection middleware) when it is declared.
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
         app.MapRelayServer();
         await app.StartAsync();

@@ -1,0 +1,21 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using SfaMirror.Server.Transport;
+
+namespace SfaMirror.Server;
+
+/// <summary>
+/// Puts <see cref="WebSocketConnectionMiddleware"/> in front of HTTP on every Kestrel endpoint. Kestrel
+/// applies endpoint defaults when an endpoint is declared, so this must run before any <c>Listen</c> call
+/// of the host's own configuration (endpoints from URLs or <c>PORT</c> are declared at start and always get it).
+/// </summary>
+internal sealed class RelayKestrelSetup(IServiceProvider services) : IConfigureOptions<KestrelServerOptions>
+{
+    public void Configure(KestrelServerOptions options)
+    {
+        options.ConfigureEndpointDefaults(listen => listen.Use(next => new WebSocketConnectionMiddleware(
+            next,
+            services.GetRequiredService<RelayWebSocketEndpoint>(),
+            services.GetRequiredService<IOptions<RelayOptions>>().Value).OnConnectionAsync));
+    }
+}
