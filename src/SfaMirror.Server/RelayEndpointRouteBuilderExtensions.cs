@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http.Features;
 using SfaMirror.Server.Transport;
 
 namespace SfaMirror.Server;
@@ -8,15 +7,6 @@ public static class RelayEndpointRouteBuilderExtensions
 {
     public static WebApplication UseRelay(this WebApplication app)
     {
-        // Before UseWebSockets, which captures the upgrade feature: see KestrelOwnedStream for why.
-        app.Use((context, next) =>
-        {
-            if (context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } upgrade)
-            {
-                context.Features.Set<IHttpUpgradeFeature>(new KestrelOwnedUpgradeFeature(upgrade));
-            }
-            return next(context);
-        });
         app.UseWebSockets();
         // The apps connect to ws://host:3000 (path "/"); "/ws" is accepted too. A plain GET falls through.
         app.Use(async (context, next) =>

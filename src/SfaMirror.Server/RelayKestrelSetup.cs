@@ -15,7 +15,6 @@ internal sealed class RelayKestrelSetup(IServiceProvider services) : IConfigureO
     {
         options.ConfigureEndpointDefaults(listen => listen.Use(next => new WebSocketConnectionMiddleware(
             next,
-            services.GetRequiredService<RelayWebSocketEndpoint>(),
-            services.GetRequiredService<IOptions<RelayOptions>>().Value).OnConnectionAsync));
+            services.GetRequiredService<RelayWebSocketEndpoint>()).OnConnectionAsync));
     }
 }

@@ -46,6 +46,7 @@ public static class RelayServiceCollectionExtensions
 
         services.AddHostedService<SessionLifecycleService>();
         services.AddHostedService<GracefulShutdown>();
+        services.AddHostedService<ConnectionTimeouts>();
         return services;
     }
 }

@@ -12,6 +12,8 @@ public static class EventIds
     public const int SendTimedOut = 105;
     public const int HandlerFailed = 106;
     public const int ShuttingDown = 107;
+    public const int KeepAliveTimedOut = 108;
+    public const int ProtocolViolation = 109;
 
     // Sessions: 2xx
     public const int MessageProcessed = 200;

@@ -5,6 +5,7 @@ namespace SfaMirror.Server.Transport;
 /// <summary>The WebSocket close codes the relay uses, with the reason text each carries.</summary>
 public static class CloseCodes
 {
+    public const WebSocketCloseStatus ProtocolError = WebSocketCloseStatus.ProtocolError;            // 1002
     public const WebSocketCloseStatus MessageTooBig = WebSocketCloseStatus.MessageTooBig;            // 1009
     public const WebSocketCloseStatus InvalidPayload = WebSocketCloseStatus.InvalidPayloadData;     // 1007
     public const WebSocketCloseStatus PolicyViolation = WebSocketCloseStatus.PolicyViolation;       // 1008
@@ -14,6 +15,7 @@ public static class CloseCodes
 
     public static string Reason(WebSocketCloseStatus status) => (int)status switch
     {
+        1002 => "protocol error",
         1009 => "message too big",
         1007 => "invalid utf-8",
         1008 => "rate limit exceeded",

@@ -38,13 +38,14 @@ public sealed class OutboundQueue : IValueTaskSource
     /// <param name="frame">An encoded frame, possibly shared with other recipients; never modified.</param>
     /// <param name="coalesceAs">The state kind when the frame is a relayed update that a newer one may replace.</param>
     /// <param name="sessionCode">The session of a coalescible update.</param>
-    public EnqueueResult Enqueue(byte[] frame, StateKind? coalesceAs = null, string? sessionCode = null)
+    /// <param name="control">A whole WebSocket control frame (ping, pong), written as it is; otherwise a message for a text frame.</param>
+    public EnqueueResult Enqueue(byte[] frame, StateKind? coalesceAs = null, string? sessionCode = null, bool control = false)
     {
         var wake = false;
         EnqueueResult result;
         lock (_lock)
         {
-            result = EnqueueLocked(frame, coalesceAs, sessionCode);
+            result = EnqueueLocked(frame, coalesceAs, sessionCode, control);
             if (result == EnqueueResult.Queued && _parked)
             {
                 _parked = false;
@@ -59,7 +60,7 @@ public sealed class OutboundQueue : IValueTaskSource
         return result;
     }
 
-    private EnqueueResult EnqueueLocked(byte[] frame, StateKind? coalesceAs, string? sessionCode)
+    private EnqueueResult EnqueueLocked(byte[] frame, StateKind? coalesceAs, string? sessionCode, bool control)
     {
         if (_completed)
         {
@@ -79,7 +80,7 @@ public sealed class OutboundQueue : IValueTaskSource
         {
             return EnqueueResult.Overflow;
         }
-        var entry = new Entry(frame, coalesceAs is null ? null : sessionCode, coalesceAs is not null, Stopwatch.GetTimestamp());
+        var entry = new Entry(frame, coalesceAs is null ? null : sessionCode, coalesceAs is not null, control, Stopwatch.GetTimestamp());
         _pending.Enqueue(entry);
         _bytes += frame.Length;
         if (coalesceAs == StateKind.Customer) _waitingCustomer = entry;
@@ -161,8 +162,9 @@ public sealed class OutboundQueue : IValueTaskSource
         _wake.OnCompleted(continuation, state, token, flags);
 
     /// <summary>One queued frame; its bytes may be swapped for a newer state while it waits.</summary>
-    public sealed class Entry(byte[] frame, string? sessionCode, bool isRelayedState, long enqueuedAt)
+    public sealed class Entry(byte[] frame, string? sessionCode, bool isRelayedState, bool isControl, long enqueuedAt)
     {
+        public bool IsControl { get; } = isControl;
         public byte[] Frame { get; set; } = frame;
         public string? SessionCode { get; } = sessionCode;
         public bool IsRelayedState { get; } = isRelayedState;

@@ -19,6 +19,12 @@ public sealed partial class RelayConnection
         [LoggerMessage(EventIds.SendTimedOut, LogLevel.Warning, "Connection {ConnectionId} accepted no write for {Seconds} s; closing")]
         public static partial void SendTimedOut(ILogger logger, long connectionId, double seconds);
 
+        [LoggerMessage(EventIds.KeepAliveTimedOut, LogLevel.Information, "Connection {ConnectionId} answered no ping for {Seconds} s; dropping it")]
+        public static partial void KeepAliveTimedOut(ILogger logger, long connectionId, double seconds);
+
+        [LoggerMessage(EventIds.ProtocolViolation, LogLevel.Information, "Connection {ConnectionId} broke the WebSocket protocol ({Violation}); closing with 1002")]
+        public static partial void ProtocolViolation(ILogger logger, long connectionId, string violation);
+
         [LoggerMessage(EventIds.HandlerFailed, LogLevel.Error, "Connection {ConnectionId} close handling failed")]
         public static partial void HandlerFailed(ILogger logger, long connectionId, Exception exception);
     }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.IO.Pipelines;
 using System.Net.WebSockets;
 using Microsoft.Extensions.Logging;
 using SfaMirror.Server.Observability;
@@ -8,38 +9,46 @@ using SfaMirror.Server.Protocol;
 namespace SfaMirror.Server.Transport;
 
 /// <summary>
-/// One client's WebSocket: one receive loop that hands complete messages to its handler, and one send
-/// loop that drains the bounded <see cref="OutboundQueue"/>. Nothing else writes to the socket, so
-/// nothing that fans out to this connection ever waits for it.
+/// One client's WebSocket, spoken (RFC 6455) straight over the connection's pipes: one receive loop that
+/// reads frames and hands complete messages to its handler, and one send loop that drains the bounded
+/// <see cref="OutboundQueue"/> and writes everything waiting in one go. Nothing else writes to the
+/// connection, so nothing that fans out to it ever waits for it. Timeouts (keep-alive, stuck writes,
+/// the close handshake) are checked by <see cref="ConnectionTimeouts"/> for every connection at once,
+/// rather than by a timer per connection: an idle screen costs a few hundred bytes, not a timer's worth.
 /// </summary>
-public sealed partial class RelayConnection : IAsyncDisposable
+public sealed partial class RelayConnection : IDisposable
 {
-    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(2);
+    private static readonly long CloseHandshakeTimeout = Stopwatch.Frequency * 2;
 
-    private readonly WebSocket _socket;
+    private readonly IDuplexPipe _transport;
+    private readonly Action _abortTransport;
     private readonly int _maxMessageBytes;
-    private readonly TimeSpan _sendTimeout;
     private readonly ILogger _logger;
     private readonly RelayMetrics _metrics;
     private readonly CancellationTokenSource _aborted = new();
     private readonly OutboundQueue _queue;
-    private readonly Action? _abortTransport;
     private int _closeRequested;
     private WebSocketCloseStatus _closeStatus;
 
-    /// <param name="abortTransport">Cuts the underlying connection (e.g. <c>HttpContext.Abort</c>): aborting the
-    /// WebSocket alone does not end a read or write that is pending in the server's pipes.</param>
-    public RelayConnection(long id, string remoteAddress, WebSocket socket, RelayOptions options, RelayMetrics metrics, ILogger logger, Action? abortTransport = null)
+    // Read by ConnectionTimeouts; Stopwatch timestamps, 0 when not running.
+    private long _flushStartedAt;
+    private long _closeSentAt;
+    private long _awaitingPongSince;
+    private long _pingSentAt;
+
+    /// <param name="transport">The connection's pipes, after the opening handshake.</param>
+    /// <param name="abortTransport">Cuts the connection; any pending read or write then ends.</param>
+    public RelayConnection(long id, string remoteAddress, IDuplexPipe transport, RelayOptions options, RelayMetrics metrics, ILogger logger, Action abortTransport)
     {
-        _abortTransport = abortTransport;
         Id = id;
         RemoteAddress = remoteAddress;
-        _socket = socket;
+        _transport = transport;
+        _abortTransport = abortTransport;
         _maxMessageBytes = options.MaxMessageBytes;
-        _sendTimeout = options.SendTimeout;
         _logger = logger;
         _metrics = metrics;
         _queue = new OutboundQueue(options.CoalesceAboveBytes, options.MaxQueuedBytes);
+        _pingSentAt = Stopwatch.GetTimestamp();
     }
 
     public long Id { get; }
@@ -47,6 +56,9 @@ public sealed partial class RelayConnection : IAsyncDisposable
     public string RemoteAddress { get; }
 
     public long QueuedBytes => _queue.QueuedBytes;
+
+    /// <summary>The status of the close frame that ended the connection (ours or the peer's), if any.</summary>
+    public WebSocketCloseStatus? CloseStatus { get; private set; }
 
     /// <summary>Queues a frame without waiting. A queue over its limit closes the connection with 1013.</summary>
     public EnqueueResult Send(byte[] frame, StateKind? coalesceAs = null, string? sessionCode = null)
@@ -79,26 +91,21 @@ public sealed partial class RelayConnection : IAsyncDisposable
         _queue.Complete(discardPending: status != CloseCodes.ServiceRestart);
     }
 
-    public async Task RunAsync(IConnectionHandler handler, CancellationToken cancellationToken)
+    public async Task RunAsync(IConnectionHandler handler)
     {
-        // Reads and writes pass no cancellation token: a cancellable token sends ManagedWebSocket down
-        // its slower path and registers a callback on every call. Aborting the socket ends whatever is
-        // pending instead, so one registration per connection replaces one per message.
-        var onRequestAborted = cancellationToken.UnsafeRegister(static s => ((RelayConnection)s!).Abort(), this);
-        var onAborted = _aborted.Token.UnsafeRegister(static s => ((RelayConnection)s!).AbortTransport(), this);
         var sendLoop = SendLoopAsync();
         try
         {
-            await ReceiveLoopAsync(handler, _aborted.Token).ConfigureAwait(false);
+            await ReceiveLoopAsync(handler).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or InvalidOperationException or ObjectDisposedException)
         {
-            // The peer vanished, sent a protocol violation (the socket itself answered 1007), timed out
-            // its keep-alive, or we aborted it. Either way the connection is over.
+            // The peer vanished, or we aborted the connection (keep-alive, stuck write, close handshake timeout).
             Log.ReceiveEnded(_logger, Id, ex.GetType().Name, ex.Message);
         }
         finally
         {
+            ReturnMessageBuffer();
             try
             {
                 await handler.OnClosedAsync().ConfigureAwait(false);
@@ -108,33 +115,61 @@ public sealed partial class RelayConnection : IAsyncDisposable
                 Log.HandlerFailed(_logger, Id, ex);
             }
             _queue.Complete(discardPending: true);
-            // The send loop ends by itself: its queue is complete and every write is bounded by the send timeout.
+            // The send loop ends by itself: its queue is complete and a stuck write is cut by ConnectionTimeouts.
             await sendLoop.ConfigureAwait(false);
-            onRequestAborted.Dispose();
-            onAborted.Dispose();
             _aborted.Cancel();
         }
     }
 
-    /// <summary>
-    /// A write accepted nothing for <c>SendTimeoutSeconds</c>. Counted here, where the timeout fires, not where
-    /// the write ends: once the transport is aborted, the pending write may complete quietly rather than throw.
-    /// </summary>
-    private void SendTimedOut()
+    /// <summary>Called about every tick by <see cref="ConnectionTimeouts"/>: sends keep-alive pings and cuts what timed out.</summary>
+    internal void CheckTimeouts(long now, in ConnectionTimeouts.Limits limits)
     {
-        Log.SendTimedOut(_logger, Id, _sendTimeout.TotalSeconds);
-        _metrics.SlowConsumerClosed();
-        AbortTransport();
+        var flushStartedAt = Volatile.Read(ref _flushStartedAt);
+        if (flushStartedAt != 0 && now - flushStartedAt > limits.SendTimeout)
+        {
+            // Counted here, where the timeout fires: once the transport is aborted the pending write may end quietly.
+            Log.SendTimedOut(_logger, Id, (double)limits.SendTimeout / Stopwatch.Frequency);
+            _metrics.SlowConsumerClosed();
+            Abort();
+            return;
+        }
+        var closeSentAt = Volatile.Read(ref _closeSentAt);
+        if (closeSentAt != 0)
+        {
+            if (now - closeSentAt > CloseHandshakeTimeout)
+            {
+                Abort(); // our close frame went unanswered
+            }
+            return;
+        }
+        var awaitingPongSince = Volatile.Read(ref _awaitingPongSince);
+        if (awaitingPongSince != 0 && now - awaitingPongSince > limits.KeepAliveTimeout)
+        {
+            Log.KeepAliveTimedOut(_logger, Id, (double)limits.KeepAliveTimeout / Stopwatch.Frequency);
+            Abort();
+            return;
+        }
+        if (now - _pingSentAt >= limits.KeepAliveInterval)
+        {
+            _pingSentAt = now;
+            Interlocked.CompareExchange(ref _awaitingPongSince, now, 0);
+            SendControl(WebSocketFrames.KeepAlivePing);
+        }
     }
 
-    private void AbortTransport()
+    private void SendControl(byte[] frame)
     {
-        _socket.Abort();
-        _abortTransport?.Invoke();
+        if (_queue.Enqueue(frame, control: true) == EnqueueResult.Overflow)
+        {
+            Log.SlowConsumer(_logger, Id, _queue.QueuedBytes);
+            _metrics.SlowConsumerClosed();
+            Close(CloseCodes.TryAgainLater);
+        }
     }
 
     private void Abort()
     {
+        _abortTransport();
         try
         {
             _aborted.Cancel();
@@ -145,175 +180,79 @@ public sealed partial class RelayConnection : IAsyncDisposable
         }
     }
 
-    private async Task ReceiveLoopAsync(IConnectionHandler handler, CancellationToken cancellationToken)
-    {
-        byte[]? buffer = null;
-        var length = 0;
-        try
-        {
-            while (true)
-            {
-                if (Volatile.Read(ref _closeRequested) != 0)
-                {
-                    await DrainUntilCloseAsync().ConfigureAwait(false);
-                    return;
-                }
-
-                ValueWebSocketReceiveResult result;
-                if (buffer is null)
-                {
-                    // A zero-byte read waits for the next frame without holding a buffer: an idle
-                    // connection then costs no receive memory at all.
-                    result = await _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
-                    if (result.MessageType == WebSocketMessageType.Close)
-                    {
-                        return;
-                    }
-                    if (!result.EndOfMessage || result.Count != 0)
-                    {
-                        buffer = ArrayPool<byte>.Shared.Rent(4096);
-                        continue;
-                    }
-                }
-                else
-                {
-                    if (length == buffer.Length)
-                    {
-                        buffer = Grow(buffer, length);
-                    }
-                    result = await _socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None).ConfigureAwait(false);
-                    if (result.MessageType == WebSocketMessageType.Close)
-                    {
-                        return;
-                    }
-                    length += result.Count;
-                    if (length > _maxMessageBytes)
-                    {
-                        Log.MessageTooBig(_logger, Id, _maxMessageBytes);
-                        Close(CloseCodes.MessageTooBig);
-                        continue;
-                    }
-                    if (!result.EndOfMessage)
-                    {
-                        continue;
-                    }
-                }
-
-                var message = buffer is null ? ReadOnlyMemory<byte>.Empty : buffer.AsMemory(0, length);
-                if (result.MessageType == WebSocketMessageType.Text)
-                {
-                    await handler.OnTextAsync(message, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await handler.OnBinaryAsync(cancellationToken).ConfigureAwait(false);
-                }
-                if (buffer is not null)
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = null;
-                }
-                length = 0;
-            }
-        }
-        finally
-        {
-            if (buffer is not null)
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-        }
-    }
-
-    private byte[] Grow(byte[] buffer, int length)
-    {
-        // One byte past the limit is enough to know a message is too big.
-        var size = (int)Math.Min((long)buffer.Length * 2, (long)_maxMessageBytes + 1);
-        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(size, buffer.Length + 1));
-        buffer.AsSpan(0, length).CopyTo(bigger);
-        ArrayPool<byte>.Shared.Return(buffer);
-        return bigger;
-    }
-
-    /// <summary>After we sent a close frame: read and discard until the peer's close frame arrives.</summary>
-    private async Task DrainUntilCloseAsync()
-    {
-        var scratch = ArrayPool<byte>.Shared.Rent(4096);
-        try
-        {
-            while (_socket.State is WebSocketState.Open or WebSocketState.CloseSent)
-            {
-                var result = await _socket.ReceiveAsync(scratch.AsMemory(), CancellationToken.None).ConfigureAwait(false);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    return;
-                }
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(scratch);
-        }
-    }
-
     private async Task SendLoopAsync()
     {
-        // Armed only while a write is stuck (most complete at once into Kestrel's pipe); when it fires
-        // it aborts the socket, which ends the pending write.
-        using var timeout = new CancellationTokenSource();
-        using var onTimeout = timeout.Token.UnsafeRegister(static s => ((RelayConnection)s!).SendTimedOut(), this);
+        var output = _transport.Output;
         try
         {
             while (await _queue.TakeAllAsync().ConfigureAwait(false) is { } batch)
             {
+                // Everything waiting goes out in one write: one system call however many frames queued up.
+                var bytes = 0;
                 while (batch.TryDequeue(out var entry))
                 {
                     var frame = entry.Frame;
-                    var write = _socket.SendAsync(frame.AsMemory(), WebSocketMessageType.Text, true, CancellationToken.None);
-                    if (write.IsCompleted)
+                    bytes += frame.Length;
+                    if (entry.IsControl)
                     {
-                        write.GetAwaiter().GetResult();
+                        output.Write(frame);
+                        continue;
                     }
-                    else
-                    {
-                        timeout.CancelAfter(_sendTimeout);
-                        await write.ConfigureAwait(false);
-                        timeout.CancelAfter(Timeout.InfiniteTimeSpan);
-                    }
-                    _queue.Written(frame.Length);
+                    var header = output.GetSpan(WebSocketFrames.MaxHeaderBytes);
+                    output.Advance(WebSocketFrames.WriteHeader(header, WebSocketFrames.Text, frame.Length));
+                    output.Write(frame);
                     _metrics.FrameWritten(frame);
                     if (entry.IsRelayedState)
                     {
                         _metrics.RelayLatency(Stopwatch.GetElapsedTime(entry.EnqueuedAt).TotalMilliseconds);
                     }
                 }
+                if (!await FlushAsync(output).ConfigureAwait(false))
+                {
+                    return;
+                }
+                _queue.Written(bytes);
             }
-            var weClose = Volatile.Read(ref _closeRequested) != 0;
-            if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-            {
-                // Either our own close (with its status), or the answer to the peer's close frame.
-                var status = weClose ? _closeStatus : WebSocketCloseStatus.NormalClosure;
-                timeout.CancelAfter(_sendTimeout);
-                await _socket.CloseOutputAsync(status, weClose ? CloseCodes.Reason(status) : null, CancellationToken.None).ConfigureAwait(false);
-                timeout.CancelAfter(Timeout.InfiniteTimeSpan);
-            }
-            if (weClose)
-            {
-                // Give the peer a moment to answer our close frame, then cut it off.
-                _aborted.CancelAfter(CloseHandshakeTimeout);
-            }
+            await SendCloseFrameAsync(output).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or InvalidOperationException or ObjectDisposedException)
         {
-            _socket.Abort();
             Abort();
         }
     }
 
-    public ValueTask DisposeAsync()
+    /// <summary>The close frame: our own (with its status) or the answer to the peer's.</summary>
+    private async Task SendCloseFrameAsync(PipeWriter output)
     {
-        _aborted.Dispose();
-        _socket.Dispose();
-        return ValueTask.CompletedTask;
+        var weClose = Volatile.Read(ref _closeRequested) != 0;
+        var status = weClose ? _closeStatus : WebSocketCloseStatus.NormalClosure;
+        output.Write(WebSocketFrames.CloseFrame(status, weClose ? CloseCodes.Reason(status) : null));
+        CloseStatus ??= status;
+        if (await FlushAsync(output).ConfigureAwait(false) && weClose && !_peerClosed)
+        {
+            // The peer has CloseHandshakeTimeout to answer; the receive loop reads until it does.
+            Volatile.Write(ref _closeSentAt, Stopwatch.GetTimestamp());
+        }
     }
+
+    /// <returns>False when the connection is gone.</returns>
+    private async ValueTask<bool> FlushAsync(PipeWriter output)
+    {
+        var flush = output.FlushAsync();
+        FlushResult result;
+        if (flush.IsCompleted)
+        {
+            result = flush.Result;
+        }
+        else
+        {
+            // Marked only while a write is stuck (most complete at once into Kestrel's pipe).
+            Volatile.Write(ref _flushStartedAt, Stopwatch.GetTimestamp());
+            result = await flush.ConfigureAwait(false);
+            Volatile.Write(ref _flushStartedAt, 0);
+        }
+        return !result.IsCompleted && !result.IsCanceled;
+    }
+
+    public void Dispose() => _aborted.Dispose();
 }

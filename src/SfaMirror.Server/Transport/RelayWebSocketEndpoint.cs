@@ -1,4 +1,4 @@
-using System.Net.WebSockets;
+using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Hosting;
@@ -8,7 +8,12 @@ using SfaMirror.Server.Observability;
 
 namespace SfaMirror.Server.Transport;
 
-/// <summary>Accepts a WebSocket upgrade and runs the connection until it closes.</summary>
+/// <summary>
+/// Runs accepted WebSocket connections. Most are upgraded by <see cref="WebSocketConnectionMiddleware"/>
+/// before HTTP; <see cref="HandleAsync"/> takes the upgrades that reached the HTTP pipeline (one sent on a
+/// connection that already carried an HTTP request, say). Either way the connection ends up as a
+/// <see cref="RelayConnection"/> over a pair of pipes.
+/// </summary>
 public sealed partial class RelayWebSocketEndpoint(
     ConnectionTracker tracker,
     IConnectionHandlerFactory handlers,
@@ -19,6 +24,9 @@ public sealed partial class RelayWebSocketEndpoint(
 {
     private readonly RelayOptions _options = options.Value;
 
+    /// <summary>Whether a new connection may be accepted: not once shutdown began.</summary>
+    public bool Accepting => !lifetime.ApplicationStopping.IsCancellationRequested;
+
     public async Task HandleAsync(HttpContext context)
     {
         if (!Accepting)
@@ -28,48 +36,38 @@ public sealed partial class RelayWebSocketEndpoint(
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             return;
         }
-        var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+        if (context.Features.Get<IHttpUpgradeFeature>() is not { IsUpgradableRequest: true } upgrade)
         {
-            KeepAliveInterval = _options.KeepAliveInterval,
-            KeepAliveTimeout = _options.KeepAliveTimeout,
-        }).ConfigureAwait(false);
-
-        var remote = $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}";
-        var stream = (context.Features.Get<IHttpUpgradeFeature>() as KestrelOwnedUpgradeFeature)?.Stream;
-        await RunAsync(socket, remote, stream, context.Abort, context.RequestAborted).ConfigureAwait(false);
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+        // The WebSocket middleware has checked the request (GET, version 13, a 16-byte key); the 101 is ours.
+        context.Response.Headers.Upgrade = "websocket";
+        context.Response.Headers.SecWebSocketAccept = WebSocketHandshake.AcceptKey(context.Request.Headers.SecWebSocketKey.ToString());
+        var stream = await upgrade.UpgradeAsync().ConfigureAwait(false);
+        var pipe = new StreamDuplexPipe(
+            PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true)),
+            PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true)));
+        await RunAsync(pipe, $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}", context.Abort).ConfigureAwait(false);
     }
 
-    /// <summary>Whether a new connection may be accepted: not once shutdown began.</summary>
-    public bool Accepting => !lifetime.ApplicationStopping.IsCancellationRequested;
-
-    /// <summary>
-    /// Runs an accepted WebSocket until it closes, whichever way it was upgraded (through the HTTP pipeline
-    /// above, or by <see cref="WebSocketConnectionMiddleware"/> straight off the connection).
-    /// </summary>
-    /// <param name="stream">The stream under the WebSocket, drained when the socket ended without a close handshake.</param>
+    /// <summary>Runs a connection whose opening handshake is done until it closes.</summary>
     /// <param name="abortTransport">Cuts the underlying connection.</param>
-    /// <param name="connectionClosed">Fires when the connection is gone.</param>
-    public async Task RunAsync(WebSocket socket, string remote, Stream? stream, Action abortTransport, CancellationToken connectionClosed)
+    public async Task RunAsync(IDuplexPipe transport, string remote, Action abortTransport)
     {
-        await using var connection = new RelayConnection(tracker.NextId(), remote, socket, _options, metrics, logger, abortTransport);
+        using var connection = new RelayConnection(tracker.NextId(), remote, transport, _options, metrics, logger, abortTransport);
         tracker.Add(connection);
         metrics.ConnectionOpened();
         Log.Opened(logger, connection.Id, remote);
         try
         {
-            await connection.RunAsync(handlers.Create(connection), connectionClosed).ConfigureAwait(false);
-            if (socket.CloseStatus is null && stream is not null)
-            {
-                // No close handshake completed (the socket failed a receive, e.g. invalid UTF-8 answered
-                // with 1007): let its close frame reach the peer before Kestrel closes the connection.
-                await stream.DrainAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
-            }
+            await connection.RunAsync(handlers.Create(connection)).ConfigureAwait(false);
         }
         finally
         {
             tracker.Remove(connection);
             metrics.ConnectionClosed();
-            Log.Closed(logger, connection.Id, remote, socket.CloseStatus is { } s ? (int)s : null);
+            Log.Closed(logger, connection.Id, remote, connection.CloseStatus is { } s ? (int)s : null);
         }
     }
 

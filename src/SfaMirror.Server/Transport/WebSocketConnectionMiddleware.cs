@@ -1,6 +1,5 @@
 using System.IO.Pipelines;
 using System.Net;
-using System.Net.WebSockets;
 using Microsoft.AspNetCore.Connections;
 
 namespace SfaMirror.Server.Transport;
@@ -16,7 +15,7 @@ namespace SfaMirror.Server.Transport;
 /// Everything else (pages, /metrics, odd or unusual upgrades, a server shutting down) goes, untouched,
 /// to the HTTP pipeline, which still has its own WebSocket path.
 /// </summary>
-internal sealed class WebSocketConnectionMiddleware(ConnectionDelegate next, RelayWebSocketEndpoint endpoint, RelayOptions options)
+internal sealed class WebSocketConnectionMiddleware(ConnectionDelegate next, RelayWebSocketEndpoint endpoint)
 {
     /// <summary>A client that opened a connection but has not finished its request head by then goes to HTTP, with HTTP's own limits.</summary>
     private static readonly TimeSpan HeadTimeout = TimeSpan.FromSeconds(10);
@@ -34,15 +33,8 @@ internal sealed class WebSocketConnectionMiddleware(ConnectionDelegate next, Rel
         output.Advance(WebSocketHandshake.WriteResponse(acceptKey, response));
         await output.FlushAsync().ConfigureAwait(false);
 
-        var stream = new ConnectionStream(connection.Transport);
-        var socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions
-        {
-            IsServer = true,
-            KeepAliveInterval = options.KeepAliveInterval,
-            KeepAliveTimeout = options.KeepAliveTimeout,
-        });
         var remote = connection.RemoteEndPoint is IPEndPoint ip ? $"{ip.Address}:{ip.Port}" : connection.RemoteEndPoint?.ToString() ?? "unknown";
-        await endpoint.RunAsync(socket, remote, stream, connection.Abort, connection.ConnectionClosed).ConfigureAwait(false);
+        await endpoint.RunAsync(connection.Transport, remote, connection.Abort).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -164,6 +164,9 @@ internal static class WebSocketHandshake
         return key.Length == 24 && Base64.DecodeFromUtf8(key, decoded, out _, out var written) == OperationStatus.Done && written == 16;
     }
 
+    /// <summary>The Sec-WebSocket-Accept value for a Sec-WebSocket-Key.</summary>
+    public static string AcceptKey(string key) => AcceptKey(Encoding.ASCII.GetBytes(key));
+
     private static string AcceptKey(ReadOnlySpan<byte> key)
     {
         Span<byte> input = stackalloc byte[24 + AcceptGuid.Length];
