@@ -109,6 +109,24 @@ public sealed class RawWebSocket : IAsyncDisposable
         await _stream.WriteAsync(frame, cts.Token);
     }
 
+    /// <summary>Sends bytes as they are, in pieces of <paramref name="pieceBytes"/> with a pause between them when given.</summary>
+    public async Task SendRawAsync(byte[] bytes, int? pieceBytes = null)
+    {
+        using var cts = new CancellationTokenSource(TestClient.DefaultTimeout);
+        var piece = pieceBytes ?? bytes.Length;
+        for (var offset = 0; offset < bytes.Length; offset += piece)
+        {
+            if (offset > 0)
+            {
+                await Task.Delay(20, cts.Token);
+            }
+            await _stream.WriteAsync(bytes.AsMemory(offset, Math.Min(piece, bytes.Length - offset)), cts.Token);
+        }
+    }
+
+    /// <summary>One frame as a client sends it (masked), or unmasked as no client may send it.</summary>
+    public static byte[] Frame(byte opcode, byte[] payload, bool fin = true, bool masked = true) => EncodeFrame(opcode, payload, fin, payload.Length, masked);
+
     /// <summary>Sends the header of a text frame that announces <paramref name="announcedLength"/> bytes, then only <paramref name="sent"/> of them.</summary>
     public async Task SendTruncatedFrameAsync(int announcedLength, int sent)
     {
@@ -224,26 +242,32 @@ public sealed class RawWebSocket : IAsyncDisposable
         return true;
     }
 
-    private static byte[] EncodeFrame(byte opcode, byte[] payload, bool fin, int length)
+    private static byte[] EncodeFrame(byte opcode, byte[] payload, bool fin, int length, bool masked = true)
     {
+        var maskBit = masked ? 0x80 : 0;
         using var ms = new MemoryStream();
         ms.WriteByte((byte)((fin ? 0x80 : 0) | opcode));
         if (length < 126)
         {
-            ms.WriteByte((byte)(0x80 | length));
+            ms.WriteByte((byte)(maskBit | length));
         }
         else if (length <= ushort.MaxValue)
         {
-            ms.WriteByte(0x80 | 126);
+            ms.WriteByte((byte)(maskBit | 126));
             ms.WriteByte((byte)(length >> 8));
             ms.WriteByte((byte)length);
         }
         else
         {
-            ms.WriteByte(0x80 | 127);
+            ms.WriteByte((byte)(maskBit | 127));
             Span<byte> ext = stackalloc byte[8];
             BinaryPrimitives.WriteUInt64BigEndian(ext, (ulong)length);
             ms.Write(ext);
+        }
+        if (!masked)
+        {
+            ms.Write(payload);
+            return ms.ToArray();
         }
         var mask = RandomNumberGenerator.GetBytes(4);
         ms.Write(mask);
