@@ -22,12 +22,13 @@ public sealed class ConnectionTracker
 
     public void Remove(RelayConnection connection) => _open.TryRemove(connection.Id, out _);
 
-    public IEnumerable<RelayConnection> Snapshot() => _open.Values;
+    /// <summary>The open connections, enumerated without locking or copying (unlike <c>Values</c>, which does both).</summary>
+    public IEnumerable<RelayConnection> Snapshot() => _open.Select(static entry => entry.Value);
 
     private long TotalQueuedBytes()
     {
         long total = 0;
-        foreach (var connection in _open.Values)
+        foreach (var (_, connection) in _open)
         {
             total += connection.QueuedBytes;
         }

@@ -209,7 +209,7 @@ internal sealed class InMemorySessionStore(ISessionEventSink sink, IOptions<Rela
     public ValueTask<SweepResult> SweepAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         List<string>? deleted = null, expired = null;
-        foreach (var session in _sessions.Values)
+        foreach (var (_, session) in _sessions)
         {
             lock (session)
             {
@@ -256,7 +256,7 @@ internal sealed class InMemorySessionStore(ISessionEventSink sink, IOptions<Rela
     public ValueTask<StoreStats> GetStatsAsync(CancellationToken cancellationToken)
     {
         int sessions = 0, members = 0;
-        foreach (var session in _sessions.Values)
+        foreach (var (_, session) in _sessions)
         {
             lock (session)
             {
@@ -270,7 +270,7 @@ internal sealed class InMemorySessionStore(ISessionEventSink sink, IOptions<Rela
     public ValueTask<IReadOnlyList<SessionInfo>> ListSessionsAsync(int max, CancellationToken cancellationToken)
     {
         var list = new List<SessionInfo>();
-        foreach (var session in _sessions.Values)
+        foreach (var (_, session) in _sessions)
         {
             if (list.Count >= max)
             {
