@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using SfaMirror.Server.Backplane;
 using SfaMirror.Server.Backplane.InMemory;
 using SfaMirror.Server.Backplane.Redis;
@@ -15,10 +16,10 @@ public static class RelayServiceCollectionExtensions
     {
         services.AddOptions<RelayOptions>()
             .Bind(configuration.GetSection(RelayOptions.SectionName))
-            .ValidateDataAnnotations()
             .Validate(o => o.KeepAliveTimeoutSeconds >= o.KeepAliveIntervalSeconds, "KeepAliveTimeoutSeconds must be at least KeepAliveIntervalSeconds")
             .Validate(o => o.MaxQueuedBytes > o.CoalesceAboveBytes, "MaxQueuedBytes must be larger than CoalesceAboveBytes")
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RelayOptions>, RelayOptionsValidator>();
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RelayMetrics>();
