@@ -12,6 +12,8 @@ PORT_A="${PORT_A:-3100}"
 PORT_B="${PORT_B:-3101}"
 REDIS_PORT="${REDIS_PORT:-6391}"
 BENCH_DLL="${BENCH_DLL:-bench/SfaMirror.Bench/bin/Release/net10.0/SfaMirror.Bench.dll}"
+# The Native AOT relay, or with SERVER_DLL set a framework-dependent JIT build run with dotnet (as in with-server.sh).
+if [[ -n "${SERVER_DLL:-}" ]]; then server_cmd=(dotnet "$SERVER_DLL"); else server_cmd=("${SERVER_EXE:-out/SfaMirror.Server}"); fi
 OUT=bench/results/cross-node.jsonl
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 : >"$OUT"
@@ -23,9 +25,9 @@ for i in $(seq 1 "$RUNS"); do
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no >/tmp/sfa-bench-redis.log 2>&1 &
   redis=$!
   wait_port "$REDIS_PORT"
-  PORT="$PORT_A" Relay__Redis="127.0.0.1:$REDIS_PORT" dotnet out/SfaMirror.Server.dll >/tmp/sfa-bench-node-a.log 2>&1 &
+  PORT="$PORT_A" Relay__Redis="127.0.0.1:$REDIS_PORT" "${server_cmd[@]}" >/tmp/sfa-bench-node-a.log 2>&1 &
   a=$!
-  PORT="$PORT_B" Relay__Redis="127.0.0.1:$REDIS_PORT" dotnet out/SfaMirror.Server.dll >/tmp/sfa-bench-node-b.log 2>&1 &
+  PORT="$PORT_B" Relay__Redis="127.0.0.1:$REDIS_PORT" "${server_cmd[@]}" >/tmp/sfa-bench-node-b.log 2>&1 &
   b=$!
   trap 'kill $a $b $redis 2>/dev/null; wait $a $b $redis 2>/dev/null || true' EXIT
   wait_port "$PORT_A"; wait_port "$PORT_B"

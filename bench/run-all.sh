@@ -1,19 +1,28 @@
 #!/usr/bin/env bash
-# Publishes the relay in Release, then runs every scenario 3 times, each against a freshly started
-# server, and prints the median of each figure. Raw lines go to bench/results/<scenario>.jsonl.
+# Publishes the relay in Release (Native AOT: out/SfaMirror.Server, needs clang), then runs every scenario
+# 3 times, each against a freshly started server, and prints the median of each figure. Raw lines go to
+# bench/results/<scenario>.jsonl.
 #   bench/run-all.sh            # everything (about 6 minutes)
 #   bench/run-all.sh fanout     # some scenarios: fanout find-max sweep idle idle-sweep churn connect-storm startup
+#   SERVER_DLL=out/jit/SfaMirror.Server.dll bench/run-all.sh fanout   # the JIT build (ReadyToRun) instead
 # Then bench/charts.sh draws docs/img/*.png from bench/results.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS="${RUNS:-3}"
 export PORT="${PORT:-3100}"
-OUT=bench/results
+OUT="${OUT:-bench/results}"
 mkdir -p "$OUT"
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
+SERVER="${SERVER_DLL:-${SERVER_EXE:-out/SfaMirror.Server}}"
+
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
-  dotnet publish src/SfaMirror.Server -c Release -r linux-x64 --self-contained false -o out -v quiet -nologo
+  if [[ -n "${SERVER_DLL:-}" ]]; then
+    dotnet publish src/SfaMirror.Server -c Release -r linux-x64 -p:PublishAot=false --self-contained false -o "$(dirname "$SERVER")" -v quiet -nologo
+  else
+    command -v clang >/dev/null || { echo "Native AOT needs clang (apt-get install clang); or set SERVER_DLL for the JIT build" >&2; exit 1; }
+    dotnet publish src/SfaMirror.Server -c Release -r linux-x64 -o "$(dirname "$SERVER")" -v quiet -nologo
+  fi
   dotnet build bench/SfaMirror.Bench -c Release -v quiet -nologo
 fi
 
@@ -30,7 +39,7 @@ run() { # name, then bench arguments; appends the RESULT json of each run
 startup() {
   : >"$OUT/startup.jsonl"
   for i in $(seq 1 "$RUNS"); do
-    dotnet bench/SfaMirror.Bench/bin/Release/net10.0/SfaMirror.Bench.dll startup --server-dll out/SfaMirror.Server.dll --port "$PORT" \
+    dotnet bench/SfaMirror.Bench/bin/Release/net10.0/SfaMirror.Bench.dll startup --server "$SERVER" --port "$PORT" \
       | tee /dev/stderr | sed -n 's/^RESULT //p' >>"$OUT/startup.jsonl"
   done
 }

@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# Starts a fresh published relay (out/SfaMirror.Server.dll) on $PORT, waits until it accepts
-# connections, runs one benchmark scenario against it, and stops it again.
+# Starts a fresh published relay on $PORT, waits until it accepts connections, runs one benchmark
+# scenario against it, and stops it again. The relay is the Native AOT executable out/SfaMirror.Server
+# (SERVER_EXE), or, with SERVER_DLL set, a framework-dependent JIT build run with dotnet.
 #   PORT=3100 bench/with-server.sh fanout --rate 20
+#   SERVER_DLL=out/jit/SfaMirror.Server.dll bench/with-server.sh fanout
 # Extra server settings pass through the environment (e.g. DOTNET_gcServer=1), or to the server only
 # through SERVER_ENV (e.g. SERVER_ENV="DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT="${PORT:-3100}"
-SERVER_DLL="${SERVER_DLL:-out/SfaMirror.Server.dll}"
+if [[ -n "${SERVER_DLL:-}" ]]; then server_cmd=(dotnet "$SERVER_DLL"); else server_cmd=("${SERVER_EXE:-out/SfaMirror.Server}"); fi
 BENCH_DLL="${BENCH_DLL:-bench/SfaMirror.Bench/bin/Release/net10.0/SfaMirror.Bench.dll}"
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-PORT="$PORT" env ${SERVER_ENV:-} dotnet "$SERVER_DLL" >"${SERVER_LOG:-/tmp/sfa-bench-server.$PORT.log}" 2>&1 &
+PORT="$PORT" env ${SERVER_ENV:-} "${server_cmd[@]}" >"${SERVER_LOG:-/tmp/sfa-bench-server.$PORT.log}" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true' EXIT
 for _ in $(seq 1 200); do

@@ -22,7 +22,7 @@ var connections = new Option<int>("--connections") { Description = "Connections.
 var settle = new Option<double>("--settle") { Description = "Seconds to wait before reading RSS.", DefaultValueFactory = _ => 3 };
 var workers = new Option<int>("--workers") { Description = "Concurrent churn workers.", DefaultValueFactory = _ => 32 };
 var perSession = new Option<int>("--per-session") { Description = "Viewers joining each pre-created session.", DefaultValueFactory = _ => 4 };
-var serverDll = new Option<string>("--server-dll") { Description = "The published server to start.", DefaultValueFactory = _ => "out/SfaMirror.Server.dll" };
+var server = new Option<string>("--server", "--server-dll") { Description = "The published server to start: a native executable, or a .dll run with dotnet.", DefaultValueFactory = _ => "out/SfaMirror.Server" };
 var port = new Option<int>("--port") { Description = "Port for the server under test.", DefaultValueFactory = _ => 3000 };
 
 Target TargetOf(ParseResult r) => new(new Uri(r.GetValue(url)!), r.GetValue(serverPid), r.GetValue(sources),
@@ -97,8 +97,8 @@ storm.SetAction(async (r, ct) =>
     Report.Result("connect-storm", await new ConnectStormScenario(TargetOf(r), n, r.GetValue(perSession)).RunAsync(ct));
 });
 
-var startup = new Command("startup", "Starts the server and times it to its first accepted WebSocket.") { serverDll, port };
-startup.SetAction(async (r, ct) => Report.Result("startup", await new StartupScenario(r.GetValue(serverDll)!, r.GetValue(port)).RunAsync(ct)));
+var startup = new Command("startup", "Starts the server and times it to its first accepted WebSocket.") { server, port };
+startup.SetAction(async (r, ct) => Report.Result("startup", await new StartupScenario(r.GetValue(server)!, r.GetValue(port)).RunAsync(ct)));
 
 var root = new RootCommand("SFA Mirror relay load generator. Ends every run with one line: RESULT {json}.") { fanout, idle, churn, storm, startup };
 ThreadPool.SetMinThreads(Environment.ProcessorCount * 4, Environment.ProcessorCount * 4);

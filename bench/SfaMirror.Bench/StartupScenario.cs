@@ -3,8 +3,11 @@ using System.Net.Sockets;
 
 namespace SfaMirror.Bench;
 
-/// <summary>Starts the server itself and times process start to the first accepted WebSocket connection.</summary>
-internal sealed class StartupScenario(string serverDll, int port)
+/// <summary>
+/// Starts the server itself and times process start to the first accepted WebSocket connection. The server is
+/// a published native executable (Native AOT), or a framework-dependent <c>.dll</c>, which is started with <c>dotnet</c>.
+/// </summary>
+internal sealed class StartupScenario(string serverPath, int port)
 {
     public async Task<Dictionary<string, object?>> RunAsync(CancellationToken ct)
     {
@@ -13,7 +16,11 @@ internal sealed class StartupScenario(string serverDll, int port)
         try { await using var _ = await WsClient.ConnectAsync(url, null, ct); throw new InvalidOperationException($"port {port} is already in use"); }
         catch (SocketException) { }
 
-        var psi = new ProcessStartInfo("dotnet", serverDll) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        var isDll = serverPath.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
+        var psi = isDll ? new ProcessStartInfo("dotnet", [serverPath]) : new ProcessStartInfo(Path.GetFullPath(serverPath));
+        psi.UseShellExecute = false;
+        psi.RedirectStandardOutput = true;
+        psi.RedirectStandardError = true;
         psi.Environment["PORT"] = port.ToString();
         var start = Stopwatch.GetTimestamp();
         using var server = Process.Start(psi) ?? throw new InvalidOperationException("could not start the server");
@@ -41,8 +48,8 @@ internal sealed class StartupScenario(string serverDll, int port)
             var rss = server.HasExited ? -1 : ProcStats.RssKib(server.Id);
             // CPU time is steadier than wall time on a shared machine: it says what start-up costs, not how long it waited.
             var cpuMs = server.HasExited ? -1 : ProcStats.CpuMicroseconds(server.Id) / 1000;
-            Report.Line($"startup: first WebSocket accepted {readyMs:F0} ms after process start, {cpuMs:F0} ms of CPU; RSS then {rss / 1024.0:F1} MiB");
-            return new Dictionary<string, object?> { ["startup_ms"] = readyMs is { } r ? Report.Round(r, 0) : null, ["cpu_ms_at_ready"] = cpuMs, ["rss_at_ready_kib"] = rss };
+            Report.Line($"startup ({serverPath}): first WebSocket accepted {readyMs:F0} ms after process start, {cpuMs:F0} ms of CPU; RSS then {rss / 1024.0:F1} MiB");
+            return new Dictionary<string, object?> { ["server"] = isDll ? "jit" : "aot", ["startup_ms"] = readyMs is { } r ? Report.Round(r, 0) : null, ["cpu_ms_at_ready"] = cpuMs, ["rss_at_ready_kib"] = rss };
         }
         finally
         {

@@ -13,6 +13,7 @@ public static class RelayServerExtensions
     public static IServiceCollection AddRelayServer(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddRelay(configuration);
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolver = HttpJsonContext.Default);
         services.AddObservability();
         services.AddAdmin();
         services.AddConsole();

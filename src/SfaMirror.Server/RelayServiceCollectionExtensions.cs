@@ -17,10 +17,10 @@ public static class RelayServiceCollectionExtensions
     {
         services.AddOptions<RelayOptions>()
             .Bind(configuration.GetSection(RelayOptions.SectionName))
-            .ValidateDataAnnotations()
             .Validate(o => o.KeepAliveTimeoutSeconds >= o.KeepAliveIntervalSeconds, "KeepAliveTimeoutSeconds must be at least KeepAliveIntervalSeconds")
             .Validate(o => o.MaxQueuedBytes > o.CoalesceAboveBytes, "MaxQueuedBytes must be larger than CoalesceAboveBytes")
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RelayOptions>, RelayOptionsValidator>();
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RelayMetrics>();

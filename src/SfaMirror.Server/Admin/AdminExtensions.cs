@@ -63,7 +63,7 @@ public static class AdminExtensions
             var history = rates.Snapshot().Select(r => new AdminRate(r.At, Math.Round(r.In, 2), Math.Round(r.Out, 2))).ToList();
             return Results.Json(new AdminStats(node.NodeId, now, connections.Count, stats.Sessions, stats.Members,
                 connections.Snapshot().Sum(c => c.QueuedBytes), metrics.MessagesReceivedTotal, metrics.MessagesSentTotal,
-                history, list, sessions.Count > MaxListedSessions), AdminJsonContext.Default.AdminStats);
+                history, list, sessions.Count > MaxListedSessions), HttpJsonContext.Default.AdminStats);
         }
         catch (StoreUnavailableException)
         {

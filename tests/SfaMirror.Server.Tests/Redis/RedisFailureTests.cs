@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.WebSockets;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using SfaMirror.Server.Backplane;
 using SfaMirror.Server.Tests.Infrastructure;
@@ -132,6 +134,24 @@ public sealed class RedisFailureTests(RedisFixture fixture) : IClassFixture<Redi
 
         await redis.StartAgainAsync();
         await WaitUntilAsync(async () => (await http.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Admin_stats_answer_a_503_problem_while_redis_is_down()
+    {
+        await using var redis = await RedisServerProcess.StartAsync();
+        await using var node = await RelayServer.StartAsync(("Redis", redis.ConnectionString), ("RedisKeyPrefix", RelayCluster.NewPrefix()), ("AdminToken", "s3cret"));
+        using var http = new HttpClient { BaseAddress = node.BaseUri, Timeout = TestClient.DefaultTimeout };
+        await redis.StopAsync();
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/admin/api/stats");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "s3cret");
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(503, json.RootElement.GetProperty("status").GetInt32());
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
