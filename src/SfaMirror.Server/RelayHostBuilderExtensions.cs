@@ -5,6 +5,13 @@ public static class RelayHostBuilderExtensions
 {
     public static WebApplicationBuilder ConfigureRelayHost(this WebApplicationBuilder builder)
     {
+        // RelayOptions.InlineIo, the socket engine's half: it reads this variable once, at the first socket
+        // operation, so it is set here, before anything opens one. An explicit setting of the variable wins.
+        const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+        if (Environment.GetEnvironmentVariable(InlineCompletions) is null && builder.Configuration.GetValue($"{RelayOptions.SectionName}:{nameof(RelayOptions.InlineIo)}", true))
+        {
+            Environment.SetEnvironmentVariable(InlineCompletions, "1");
+        }
         // ASPNETCORE_URLS or --urls win when given; otherwise listen on every interface at PORT (default 3000).
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
         {

@@ -83,6 +83,13 @@ public sealed class RelayOptions
     [Range(0.1, 86_400)]
     public double SummaryIntervalSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// Runs socket completions and Kestrel's pipe continuations on the I/O threads instead of handing each to
+    /// the thread pool, so that a relayed update goes from the sender's socket to every recipient's on one
+    /// thread (docs/performance.md). Safe because nothing on that path blocks; turn it off if you add code that does.
+    /// </summary>
+    public bool InlineIo { get; set; } = true;
+
     /// <summary>How long shutdown waits for connections to close after sending 1012.</summary>
     [Range(0, 600)]
     public double ShutdownCloseTimeoutSeconds { get; set; } = 5;

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SfaMirror.Server.Backplane;
@@ -26,7 +27,9 @@ public static class RelayServiceCollectionExtensions
         services.AddSingleton<RelayMetrics>();
         services.AddSingleton<ConnectionTracker>();
         services.AddSingleton<RelayWebSocketEndpoint>();
-        services.AddSingleton<IConfigureOptions<KestrelServerOptions>, RelayKestrelSetup>();
+        services.AddSingleton<RelayKestrelSetup>();
+        services.AddSingleton<IConfigureOptions<KestrelServerOptions>>(sp => sp.GetRequiredService<RelayKestrelSetup>());
+        services.AddSingleton<IConfigureOptions<SocketTransportOptions>>(sp => sp.GetRequiredService<RelayKestrelSetup>());
         services.AddSingleton<NodeIdentity>();
         services.AddSingleton<SessionCodeGenerator>();
         services.AddSingleton<SessionHub>();

@@ -54,8 +54,7 @@ public sealed class OutboundQueue : IValueTaskSource
         }
         if (wake)
         {
-            // Outside the lock: the send loop's continuation is queued to the thread pool, never run here.
-            _wake.SetResult(true);
+            Wake();
         }
         return result;
     }
@@ -150,8 +149,32 @@ public sealed class OutboundQueue : IValueTaskSource
         }
         if (wake)
         {
-            _wake.SetResult(true);
+            Wake();
         }
+    }
+
+    /// <summary>
+    /// Wakes the parked send loop. Inside a <see cref="DeferredWakes"/> scope (a receive loop handling a
+    /// message) the wake waits for the scope's end, where the send loop then runs on that same thread;
+    /// elsewhere the send loop's continuation is queued to the thread pool. Never run here: the caller may
+    /// hold a session's lock, and a send loop that failed would leave that session from inside it.
+    /// </summary>
+    private void Wake()
+    {
+        if (DeferredWakes.Current is { } deferred)
+        {
+            deferred.Add(this);
+            return;
+        }
+        _wake.RunContinuationsAsynchronously = true;
+        _wake.SetResult(true);
+    }
+
+    /// <summary>Runs the send loop's continuation on the calling thread, which holds no lock (see <see cref="DeferredWakes"/>).</summary>
+    internal void WakeInline()
+    {
+        _wake.RunContinuationsAsynchronously = false;
+        _wake.SetResult(true);
     }
 
     void IValueTaskSource.GetResult(short token) => _wake.GetResult(token);

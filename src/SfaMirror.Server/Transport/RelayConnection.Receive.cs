@@ -89,18 +89,26 @@ public sealed partial class RelayConnection
             {
                 return; // closing: messages still arriving before the peer's close frame are dropped
             }
-            if (opcode == WebSocketFrames.Binary)
-            {
-                await handler.OnBinaryAsync(_aborted.Token).ConfigureAwait(false);
-            }
-            else if (!Utf8.IsValid(message.Span))
+            if (opcode != WebSocketFrames.Binary && !Utf8.IsValid(message.Span))
             {
                 Close(CloseCodes.InvalidPayload);
+                return;
             }
-            else
+            // What the handler sends while it runs synchronously (replies, relayed updates) is written on
+            // this thread once it returns; what it sends after an await (a Redis round trip) goes the usual way.
+            var deferred = DeferredWakes.Begin();
+            ValueTask handled;
+            try
             {
-                await handler.OnTextAsync(message, _aborted.Token).ConfigureAwait(false);
+                handled = opcode == WebSocketFrames.Binary
+                    ? handler.OnBinaryAsync(_aborted.Token)
+                    : handler.OnTextAsync(message, _aborted.Token);
             }
+            finally
+            {
+                deferred?.End();
+            }
+            await handled.ConfigureAwait(false);
         }
         finally
         {

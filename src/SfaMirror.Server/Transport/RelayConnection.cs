@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.IO.Pipelines;
+using System.Net.Sockets;
 using System.Net.WebSockets;
 using Microsoft.Extensions.Logging;
 using SfaMirror.Server.Observability;
@@ -21,6 +22,7 @@ public sealed partial class RelayConnection : IDisposable
     private static readonly long CloseHandshakeTimeout = Stopwatch.Frequency * 2;
 
     private readonly IDuplexPipe _transport;
+    private readonly Socket? _socket;
     private readonly Action _abortTransport;
     private readonly int _maxMessageBytes;
     private readonly ILogger _logger;
@@ -38,8 +40,10 @@ public sealed partial class RelayConnection : IDisposable
 
     /// <param name="transport">The connection's pipes, after the opening handshake.</param>
     /// <param name="abortTransport">Cuts the connection; any pending read or write then ends.</param>
-    public RelayConnection(long id, string remoteAddress, IDuplexPipe transport, RelayOptions options, RelayMetrics metrics, ILogger logger, Action abortTransport)
+    /// <param name="socket">The connection's own socket, when frames may be written to it directly (see RelayConnection.Send.cs).</param>
+    public RelayConnection(long id, string remoteAddress, IDuplexPipe transport, RelayOptions options, RelayMetrics metrics, ILogger logger, Action abortTransport, Socket? socket = null)
     {
+        _socket = socket;
         Id = id;
         RemoteAddress = remoteAddress;
         _transport = transport;
@@ -98,7 +102,7 @@ public sealed partial class RelayConnection : IDisposable
         {
             await ReceiveLoopAsync(handler).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or InvalidOperationException or ObjectDisposedException)
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or InvalidOperationException or ObjectDisposedException or SocketException)
         {
             // The peer vanished, or we aborted the connection (keep-alive, stuck write, close handshake timeout).
             Log.ReceiveEnded(_logger, Id, ex.GetType().Name, ex.Message);
@@ -178,80 +182,6 @@ public sealed partial class RelayConnection : IDisposable
         {
             // Already over.
         }
-    }
-
-    private async Task SendLoopAsync()
-    {
-        var output = _transport.Output;
-        try
-        {
-            while (await _queue.TakeAllAsync().ConfigureAwait(false) is { } batch)
-            {
-                // Everything waiting goes out in one write: one system call however many frames queued up.
-                var bytes = 0;
-                while (batch.TryDequeue(out var entry))
-                {
-                    var frame = entry.Frame;
-                    bytes += frame.Length;
-                    if (entry.IsControl)
-                    {
-                        output.Write(frame);
-                        continue;
-                    }
-                    var header = output.GetSpan(WebSocketFrames.MaxHeaderBytes);
-                    output.Advance(WebSocketFrames.WriteHeader(header, WebSocketFrames.Text, frame.Length));
-                    output.Write(frame);
-                    _metrics.FrameWritten(frame);
-                    if (entry.IsRelayedState)
-                    {
-                        _metrics.RelayLatency(Stopwatch.GetElapsedTime(entry.EnqueuedAt).TotalMilliseconds);
-                    }
-                }
-                if (!await FlushAsync(output).ConfigureAwait(false))
-                {
-                    return;
-                }
-                _queue.Written(bytes);
-            }
-            await SendCloseFrameAsync(output).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or InvalidOperationException or ObjectDisposedException)
-        {
-            Abort();
-        }
-    }
-
-    /// <summary>The close frame: our own (with its status) or the answer to the peer's.</summary>
-    private async Task SendCloseFrameAsync(PipeWriter output)
-    {
-        var weClose = Volatile.Read(ref _closeRequested) != 0;
-        var status = weClose ? _closeStatus : WebSocketCloseStatus.NormalClosure;
-        output.Write(WebSocketFrames.CloseFrame(status, weClose ? CloseCodes.Reason(status) : null));
-        CloseStatus ??= status;
-        if (await FlushAsync(output).ConfigureAwait(false) && weClose && !_peerClosed)
-        {
-            // The peer has CloseHandshakeTimeout to answer; the receive loop reads until it does.
-            Volatile.Write(ref _closeSentAt, Stopwatch.GetTimestamp());
-        }
-    }
-
-    /// <returns>False when the connection is gone.</returns>
-    private async ValueTask<bool> FlushAsync(PipeWriter output)
-    {
-        var flush = output.FlushAsync();
-        FlushResult result;
-        if (flush.IsCompleted)
-        {
-            result = flush.Result;
-        }
-        else
-        {
-            // Marked only while a write is stuck (most complete at once into Kestrel's pipe).
-            Volatile.Write(ref _flushStartedAt, Stopwatch.GetTimestamp());
-            result = await flush.ConfigureAwait(false);
-            Volatile.Write(ref _flushStartedAt, 0);
-        }
-        return !result.IsCompleted && !result.IsCanceled;
     }
 
     public void Dispose() => _aborted.Dispose();

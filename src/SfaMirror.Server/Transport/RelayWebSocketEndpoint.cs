@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Hosting;
@@ -53,9 +54,10 @@ public sealed partial class RelayWebSocketEndpoint(
 
     /// <summary>Runs a connection whose opening handshake is done until it closes.</summary>
     /// <param name="abortTransport">Cuts the underlying connection.</param>
-    public async Task RunAsync(IDuplexPipe transport, string remote, Action abortTransport)
+    /// <param name="socket">The connection's socket, when frames may be written to it directly.</param>
+    public async Task RunAsync(IDuplexPipe transport, string remote, Action abortTransport, Socket? socket = null)
     {
-        using var connection = new RelayConnection(tracker.NextId(), remote, transport, _options, metrics, logger, abortTransport);
+        using var connection = new RelayConnection(tracker.NextId(), remote, transport, _options, metrics, logger, abortTransport, socket);
         tracker.Add(connection);
         metrics.ConnectionOpened();
         Log.Opened(logger, connection.Id, remote);

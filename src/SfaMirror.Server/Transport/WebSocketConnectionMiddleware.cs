@@ -1,6 +1,8 @@
 using System.IO.Pipelines;
 using System.Net;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
 
 namespace SfaMirror.Server.Transport;
 
@@ -28,13 +30,26 @@ internal sealed class WebSocketConnectionMiddleware(ConnectionDelegate next, Rel
             return;
         }
 
-        var output = connection.Transport.Output;
-        var response = output.GetSpan(WebSocketHandshake.MaxResponseBytes);
-        output.Advance(WebSocketHandshake.WriteResponse(acceptKey, response));
-        await output.FlushAsync().ConfigureAwait(false);
-
+        // A plain TCP connection's frames go to its socket directly (RelayConnection.Send.cs); the 101 too,
+        // so that it cannot be overtaken by a frame. Behind TLS or any other layer, everything uses the pipes.
+        var socket = connection.Features.Get<ITlsHandshakeFeature>() is null ? connection.Features.Get<IConnectionSocketFeature>()?.Socket : null;
+        var response = new byte[WebSocketHandshake.MaxResponseBytes];
+        var length = WebSocketHandshake.WriteResponse(acceptKey, response);
+        if (socket is not null)
+        {
+            socket.Blocking = false;
+            if (socket.Send(response.AsSpan(0, length), SocketFlags.None, out _) != length)
+            {
+                connection.Abort();
+                return;
+            }
+        }
+        else
+        {
+            await connection.Transport.Output.WriteAsync(response.AsMemory(0, length)).ConfigureAwait(false);
+        }
         var remote = connection.RemoteEndPoint is IPEndPoint ip ? $"{ip.Address}:{ip.Port}" : connection.RemoteEndPoint?.ToString() ?? "unknown";
-        await endpoint.RunAsync(connection.Transport, remote, connection.Abort).ConfigureAwait(false);
+        await endpoint.RunAsync(connection.Transport, remote, connection.Abort, socket).ConfigureAwait(false);
     }
 
     /// <summary>

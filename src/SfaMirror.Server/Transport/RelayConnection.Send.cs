@@ -1,0 +1,166 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using System.Net.WebSockets;
+
+namespace SfaMirror.Server.Transport;
+
+/// <summary>
+/// The send side. Everything waiting in the queue goes out in one write. On a plain TCP connection the
+/// frames are written to the socket itself, without blocking, on the thread that woke the send loop
+/// (usually the receive loop of the member whose message is being relayed): one system call per
+/// recipient and no hand-off to Kestrel's output pipe and its I/O thread. Only when the peer's window is
+/// full does the write wait, asynchronously, bounded by <c>SendTimeoutSeconds</c>. Connections without
+/// a socket of their own (upgraded through HTTP) write to their output pipe instead.
+/// </summary>
+public sealed partial class RelayConnection
+{
+    private async Task SendLoopAsync()
+    {
+        try
+        {
+            while (await _queue.TakeAllAsync().ConfigureAwait(false) is { } batch)
+            {
+                var bytes = 0;
+                foreach (var entry in batch)
+                {
+                    bytes += entry.Frame.Length;
+                }
+                if (!await WriteAsync(batch).ConfigureAwait(false))
+                {
+                    return;
+                }
+                _queue.Written(bytes);
+            }
+            await SendCloseFrameAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or InvalidOperationException or ObjectDisposedException or SocketException)
+        {
+            Abort();
+        }
+    }
+
+    /// <summary>The close frame: our own (with its status) or the answer to the peer's.</summary>
+    private async Task SendCloseFrameAsync()
+    {
+        var weClose = Volatile.Read(ref _closeRequested) != 0;
+        var status = weClose ? _closeStatus : WebSocketCloseStatus.NormalClosure;
+        var frame = WebSocketFrames.CloseFrame(status, weClose ? CloseCodes.Reason(status) : null);
+        CloseStatus ??= status;
+        var sent = _socket is { } socket
+            ? await SendToSocketAsync(socket, frame).ConfigureAwait(false)
+            : await WriteToPipeAsync(frame).ConfigureAwait(false);
+        if (sent && weClose && !_peerClosed)
+        {
+            // The peer has CloseHandshakeTimeout to answer; the receive loop reads until it does.
+            Volatile.Write(ref _closeSentAt, Stopwatch.GetTimestamp());
+        }
+    }
+
+    /// <summary>Writes and empties <paramref name="batch"/>. False when the connection is gone.</summary>
+    private async ValueTask<bool> WriteAsync(Queue<OutboundQueue.Entry> batch)
+    {
+        if (_socket is not { } socket)
+        {
+            var output = _transport.Output;
+            while (batch.TryDequeue(out var entry))
+            {
+                var span = output.GetSpan(WebSocketFrames.MaxHeaderBytes + entry.Frame.Length);
+                output.Advance(Encode(entry, span));
+            }
+            return await FlushAsync(output).ConfigureAwait(false);
+        }
+
+        var total = 0;
+        foreach (var entry in batch)
+        {
+            total += WebSocketFrames.MaxHeaderBytes + entry.Frame.Length;
+        }
+        var buffer = ArrayPool<byte>.Shared.Rent(total);
+        try
+        {
+            var length = 0;
+            while (batch.TryDequeue(out var entry))
+            {
+                length += Encode(entry, buffer.AsSpan(length));
+            }
+            return await SendToSocketAsync(socket, buffer.AsMemory(0, length)).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>One queued entry as it goes on the wire: a control frame as it is, a message in a text frame.</summary>
+    private int Encode(OutboundQueue.Entry entry, Span<byte> destination)
+    {
+        var frame = entry.Frame;
+        if (entry.IsControl)
+        {
+            frame.CopyTo(destination);
+            return frame.Length;
+        }
+        var header = WebSocketFrames.WriteHeader(destination, WebSocketFrames.Text, frame.Length);
+        frame.CopyTo(destination[header..]);
+        _metrics.FrameWritten(frame);
+        if (entry.IsRelayedState)
+        {
+            _metrics.RelayLatency(Stopwatch.GetElapsedTime(entry.EnqueuedAt).TotalMilliseconds);
+        }
+        return header + frame.Length;
+    }
+
+    private async ValueTask<bool> SendToSocketAsync(Socket socket, ReadOnlyMemory<byte> data)
+    {
+        while (!data.IsEmpty)
+        {
+            var sent = socket.Send(data.Span, SocketFlags.None, out var error);
+            if (error == SocketError.WouldBlock)
+            {
+                // The peer's window is full: wait for room, cut by ConnectionTimeouts after SendTimeoutSeconds.
+                Volatile.Write(ref _flushStartedAt, Stopwatch.GetTimestamp());
+                try
+                {
+                    sent = await socket.SendAsync(data, SocketFlags.None).ConfigureAwait(false);
+                }
+                finally
+                {
+                    Volatile.Write(ref _flushStartedAt, 0);
+                }
+            }
+            else if (error != SocketError.Success)
+            {
+                return false;
+            }
+            data = data[sent..];
+        }
+        return true;
+    }
+
+    private async ValueTask<bool> WriteToPipeAsync(byte[] frame)
+    {
+        _transport.Output.Write(frame);
+        return await FlushAsync(_transport.Output).ConfigureAwait(false);
+    }
+
+    /// <returns>False when the connection is gone.</returns>
+    private async ValueTask<bool> FlushAsync(PipeWriter output)
+    {
+        var flush = output.FlushAsync();
+        FlushResult result;
+        if (flush.IsCompleted)
+        {
+            result = flush.Result;
+        }
+        else
+        {
+            // Marked only while a write is stuck (most complete at once into Kestrel's pipe).
+            Volatile.Write(ref _flushStartedAt, Stopwatch.GetTimestamp());
+            result = await flush.ConfigureAwait(false);
+            Volatile.Write(ref _flushStartedAt, 0);
+        }
+        return !result.IsCompleted && !result.IsCanceled;
+    }
+}
