@@ -60,8 +60,8 @@ ARGS=("$@")
 for SCENARIO in fanout find-max sweep idle idle-sweep churn connect-storm startup; do
   [[ ${#ARGS[@]} -eq 0 || " ${ARGS[*]} " == *" $SCENARIO "* ]] || continue
   case $SCENARIO in
-    fanout) run fanout fanout --warmup 12 ;;
-    find-max) run find-max fanout --find-max --sessions 400 --rate 10 --warmup 8 --duration 5 ;;
+    fanout) run fanout fanout --warmup 5 ;;
+    find-max) run find-max fanout --find-max --sessions 400 --rate 5 --warmup 3 --duration 5 ;;
     sweep) RUNS=1 run sweep fanout --find-max --keep-going --sessions 400 --rate 15 --max-rate 90 --warmup 2 --duration 4 ;;
     idle) run idle idle --connections 4000 ;;
     idle-sweep) for n in 500 1000 2000 4000; do run "idle-$n" idle --connections "$n"; done ;;

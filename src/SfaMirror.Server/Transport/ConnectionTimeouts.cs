@@ -28,9 +28,19 @@ public sealed class ConnectionTimeouts(ConnectionTracker tracker, IOptions<Relay
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
                 var now = Stopwatch.GetTimestamp();
-                foreach (var connection in tracker.Snapshot())
+                // The pings of this pass are written here, on this thread, rather than each waking a thread-pool
+                // thread for its send loop at the same moment (a burst that showed in relayed updates' latency).
+                var deferred = DeferredWakes.Begin();
+                try
                 {
-                    connection.CheckTimeouts(now, limits);
+                    foreach (var connection in tracker.Snapshot())
+                    {
+                        connection.CheckTimeouts(now, limits);
+                    }
+                }
+                finally
+                {
+                    deferred?.End();
                 }
             }
         }

@@ -52,7 +52,9 @@ public sealed partial class RelayConnection : IDisposable
         _logger = logger;
         _metrics = metrics;
         _queue = new OutboundQueue(options.CoalesceAboveBytes, options.MaxQueuedBytes);
-        _pingSentAt = Stopwatch.GetTimestamp();
+        // The first ping comes at a random point of the first interval, so that connections opened together
+        // (a fleet reconnecting after a deploy) are not all pinged in the same pass ever after.
+        _pingSentAt = Stopwatch.GetTimestamp() - (long)(Random.Shared.NextDouble() * options.KeepAliveInterval.TotalSeconds * Stopwatch.Frequency);
     }
 
     public long Id { get; }
