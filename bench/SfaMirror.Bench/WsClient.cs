@@ -37,12 +37,14 @@ internal sealed class WsClient : IAsyncDisposable
             // The server sends nothing after its 101 until we speak, so reading up to the blank line is exact.
             var head = new byte[1024];
             var read = 0;
-            while (read < 4 || !head.AsSpan(0, read).EndsWith("\r\n\r\n"u8))
+            // A frame may follow the 101 in the same read (a server may ping at once): then fail loudly, not hang.
+            while (read < 4 || head.AsSpan(0, read).IndexOf("\r\n\r\n"u8) < 0)
             {
                 var n = await stream.ReadAsync(head.AsMemory(read), ct).ConfigureAwait(false);
                 if (n == 0 || read + n >= head.Length) throw new IOException("upgrade failed: connection closed or header too long");
                 read += n;
             }
+            if (head.AsSpan(0, read).IndexOf("\r\n\r\n"u8) + 4 != read) throw new IOException("upgrade: bytes after the 101 in the same read, which this lean client does not keep");
             if (!head.AsSpan(0, read).StartsWith("HTTP/1.1 101"u8)) throw new IOException("upgrade refused: " + Encoding.ASCII.GetString(head, 0, Math.Min(read, 40)));
             var ws = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = false, KeepAliveInterval = TimeSpan.Zero });
             return new WsClient(ws);

@@ -52,9 +52,10 @@ public sealed partial class RelayConnection : IDisposable
         _logger = logger;
         _metrics = metrics;
         _queue = new OutboundQueue(options.CoalesceAboveBytes, options.MaxQueuedBytes);
-        // The first ping comes at a random point of the first interval, so that connections opened together
-        // (a fleet reconnecting after a deploy) are not all pinged in the same pass ever after.
-        _pingSentAt = Stopwatch.GetTimestamp() - (long)(Random.Shared.NextDouble() * options.KeepAliveInterval.TotalSeconds * Stopwatch.Frequency);
+        // The first ping comes at a random point of the second half of the first interval, so that connections
+        // opened together (a fleet reconnecting after a deploy) are not all pinged in the same pass ever after,
+        // and none is pinged while it is still reading the handshake's answer.
+        _pingSentAt = Stopwatch.GetTimestamp() - (long)(Random.Shared.NextDouble() * options.KeepAliveInterval.TotalSeconds / 2 * Stopwatch.Frequency);
     }
 
     public long Id { get; }

@@ -18,6 +18,19 @@ public sealed class KeepAliveTests
     }
 
     [Fact]
+    public async Task First_ping_comes_in_the_second_half_of_the_first_interval()
+    {
+        await using var server = await RelayServer.StartAsync(("KeepAliveIntervalSeconds", "2"), ("KeepAliveTimeoutSeconds", "5"));
+        await using var raw = await server.ConnectRawAsync();
+
+        // Not at once (a client may still be reading the handshake's answer), but within the interval (plus a pass).
+        await Assert.ThrowsAsync<TimeoutException>(() => raw.ReadFrameAsync(TimeSpan.FromSeconds(0.9)));
+        var frame = await raw.ReadFrameAsync(TimeSpan.FromSeconds(2));
+
+        Assert.Equal(RawWebSocket.Ping, frame?.Opcode);
+    }
+
+    [Fact]
     public async Task Peer_that_vanished_without_a_close_is_dropped_and_seen_as_PEER_LEFT_disconnected()
     {
         await using var server = await RelayServer.StartAsync(("KeepAliveIntervalSeconds", "0.2"), ("KeepAliveTimeoutSeconds", "0.5"));
