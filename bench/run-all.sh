@@ -26,10 +26,20 @@ if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   dotnet build bench/SfaMirror.Bench -c Release -v quiet -nologo
 fi
 
+quiet_tcp() { # waits (up to 70 s) until loopback TIME_WAIT sockets from earlier runs have expired
+  # Every churn cycle leaves two TIME_WAIT sockets; tens of thousands of them make each connect() search
+  # longer for a free port, and a churn run right after another measured up to a third fewer cycles/s.
+  for _ in $(seq 1 70); do
+    [[ $(ss -H -t state time-wait | wc -l) -lt 2000 ]] && return
+    sleep 1
+  done
+}
+
 run() { # name, then bench arguments; appends the RESULT json of each run
   local name=$1; shift
   : >"$OUT/$name.jsonl"
   for i in $(seq 1 "$RUNS"); do
+    quiet_tcp
     echo "== $name run $i: $*" >&2
     bench/with-server.sh "$@" | tee /dev/stderr | sed -n 's/^RESULT //p' >>"$OUT/$name.jsonl"
     sleep 1
@@ -65,7 +75,8 @@ for SCENARIO in fanout find-max sweep idle idle-sweep churn connect-storm startu
     sweep) RUNS=1 run sweep fanout --find-max --keep-going --sessions 400 --rate 15 --max-rate 90 --warmup 2 --duration 4 ;;
     idle) run idle idle --connections 4000 ;;
     idle-sweep) for n in 500 1000 2000 4000; do run "idle-$n" idle --connections "$n"; done ;;
-    churn) run churn churn ;;
+    # 64 workers is the headline (enough cycles in flight to keep the relay busy); 32 is kept beside it.
+    churn) run churn churn --workers 64; run churn-32 churn --workers 32 ;;
     connect-storm) run connect-storm connect-storm --connections 5000 ;;
     startup) startup ;;
   esac
@@ -78,7 +89,7 @@ for f in "$OUT"/*.jsonl; do
     fanout) median "$f" deliveries_per_s p50_ms p99_ms p999_ms max_ms lost misrouted out_of_order server_us_per_delivery server_cpu_pct generator_cpu_pct generator_saturated loadavg ;;
     find-max|sweep) median "$f" max_deliveries_per_s at_p99_ms generator_saturated_at_max machine_saturated_at_max ;;
     idle*) median "$f" kib_per_connection rss_before_kib rss_after_kib ;;
-    churn) median "$f" cycles_per_s server_us_per_cycle server_cpu_pct generator_cpu_pct errors ;;
+    churn*) median "$f" cycles_per_s server_us_per_cycle server_cpu_pct generator_cpu_pct errors ;;
     connect-storm) median "$f" joined all_joined_ms p99_join_ms max_join_ms syn_drops ;;
     startup) median "$f" startup_ms cpu_ms_at_ready rss_at_ready_kib ;;
     cross-node*) median "$f" deliveries_per_s p50_ms p99_ms p999_ms lost server_us_per_delivery backplane_us_per_delivery server_cpu_pct backplane_cpu_pct generator_cpu_pct loadavg ;;
