@@ -11,9 +11,10 @@ namespace SfaMirror.Server.Transport;
 /// A WebSocket upgraded through the HTTP pipeline keeps, for its whole life, the HTTP request it arrived
 /// on (HttpContext, the HTTP/1.1 connection's state, request and response headers, body streams) and
 /// writes every frame through HTTP's output path; for a relay whose connections are idle screens that
-/// live for hours, that was a third of the memory of each and a sixth of the CPU of every delivery
+/// live for hours, that was a third of the memory of each and about 13 % of the CPU of every delivery
 /// (docs/performance.md). Here the first bytes are parsed once; a plain upgrade of <c>/</c> or
-/// <c>/ws</c> is answered with its 101 and the WebSocket runs straight over the connection's pipes.
+/// <c>/ws</c> is answered with its 101 and the relay's own WebSocket (<see cref="RelayConnection"/>)
+/// runs straight on the connection.
 /// Everything else (pages, /metrics, odd or unusual upgrades, a server shutting down) goes, untouched,
 /// to the HTTP pipeline, which still has its own WebSocket path.
 /// </summary>
