@@ -27,7 +27,7 @@ public sealed partial class RelayConnection
                 {
                     bytes += entry.Frame.Length;
                 }
-                if (!await WriteAsync(batch).ConfigureAwait(false))
+                if (!await WriteAsync(batch, bytes).ConfigureAwait(false))
                 {
                     return;
                 }
@@ -58,8 +58,8 @@ public sealed partial class RelayConnection
         }
     }
 
-    /// <summary>Writes and empties <paramref name="batch"/>. False when the connection is gone.</summary>
-    private async ValueTask<bool> WriteAsync(Queue<OutboundQueue.Entry> batch)
+    /// <summary>Writes and empties <paramref name="batch"/>, whose frames hold <paramref name="bytes"/>. False when the connection is gone.</summary>
+    private async ValueTask<bool> WriteAsync(Queue<OutboundQueue.Entry> batch, int bytes)
     {
         if (_socket is not { } socket)
         {
@@ -72,12 +72,7 @@ public sealed partial class RelayConnection
             return await FlushAsync(output).ConfigureAwait(false);
         }
 
-        var total = 0;
-        foreach (var entry in batch)
-        {
-            total += WebSocketFrames.MaxHeaderBytes + entry.Frame.Length;
-        }
-        var buffer = ArrayPool<byte>.Shared.Rent(total);
+        var buffer = ArrayPool<byte>.Shared.Rent(bytes + batch.Count * WebSocketFrames.MaxHeaderBytes);
         try
         {
             var length = 0;

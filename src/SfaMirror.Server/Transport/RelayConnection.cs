@@ -68,9 +68,15 @@ public sealed partial class RelayConnection : IDisposable
     public WebSocketCloseStatus? CloseStatus { get; private set; }
 
     /// <summary>Queues a frame without waiting. A queue over its limit closes the connection with 1013.</summary>
-    public EnqueueResult Send(byte[] frame, StateKind? coalesceAs = null, string? sessionCode = null)
+    public EnqueueResult Send(byte[] frame, StateKind? coalesceAs = null, string? sessionCode = null) =>
+        Enqueue(frame, coalesceAs, sessionCode, control: false);
+
+    /// <summary>Queues a whole control frame (ping, pong) under the same limit.</summary>
+    private void SendControl(byte[] frame) => Enqueue(frame, null, null, control: true);
+
+    private EnqueueResult Enqueue(byte[] frame, StateKind? coalesceAs, string? sessionCode, bool control)
     {
-        var result = _queue.Enqueue(frame, coalesceAs, sessionCode);
+        var result = _queue.Enqueue(frame, coalesceAs, sessionCode, control);
         if (result == EnqueueResult.Overflow)
         {
             Log.SlowConsumer(_logger, Id, _queue.QueuedBytes);
@@ -161,16 +167,6 @@ public sealed partial class RelayConnection : IDisposable
             _pingSentAt = now;
             Interlocked.CompareExchange(ref _awaitingPongSince, now, 0);
             SendControl(WebSocketFrames.KeepAlivePing);
-        }
-    }
-
-    private void SendControl(byte[] frame)
-    {
-        if (_queue.Enqueue(frame, control: true) == EnqueueResult.Overflow)
-        {
-            Log.SlowConsumer(_logger, Id, _queue.QueuedBytes);
-            _metrics.SlowConsumerClosed();
-            Close(CloseCodes.TryAgainLater);
         }
     }
 
