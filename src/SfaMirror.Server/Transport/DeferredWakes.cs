@@ -8,8 +8,13 @@ namespace SfaMirror.Server.Transport;
 /// </summary>
 internal sealed class DeferredWakes
 {
+    /// <summary>The scope open on this thread right now, if any.</summary>
     [ThreadStatic]
     private static DeferredWakes? t_current;
+
+    /// <summary>This thread's scope object, reused by every scope the thread opens.</summary>
+    [ThreadStatic]
+    private static DeferredWakes? t_threadScope;
 
     private readonly List<OutboundQueue> _queues = [];
 
@@ -28,8 +33,6 @@ internal sealed class DeferredWakes
         return scope;
     }
 
-    [ThreadStatic]
-    private static DeferredWakes? t_threadScope;
 
     public void Add(OutboundQueue queue) => _queues.Add(queue);
 
