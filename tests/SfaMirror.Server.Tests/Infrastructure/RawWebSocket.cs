@@ -65,17 +65,8 @@ public sealed class RawWebSocket : IAsyncDisposable
     /// <summary>Sends a request head on this connection and reads the response head (see <see cref="SendHeadAsync(Uri, string, int?, int?)"/>).</summary>
     public async Task<string> SendHeadAsync(string requestHead, int? pieceBytes = null)
     {
+        await SendRawAsync(Encoding.ASCII.GetBytes(requestHead), pieceBytes);
         using var cts = new CancellationTokenSource(TestClient.DefaultTimeout);
-        var bytes = Encoding.ASCII.GetBytes(requestHead);
-        var piece = pieceBytes ?? bytes.Length;
-        for (var offset = 0; offset < bytes.Length; offset += piece)
-        {
-            if (offset > 0)
-            {
-                await Task.Delay(20, cts.Token);
-            }
-            await _stream.WriteAsync(bytes.AsMemory(offset, Math.Min(piece, bytes.Length - offset)), cts.Token);
-        }
         // Read the response headers byte by byte so that nothing after them is consumed.
         var headers = new StringBuilder();
         var one = new byte[1];
