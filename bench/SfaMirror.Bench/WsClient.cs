@@ -37,14 +37,20 @@ internal sealed class WsClient : IAsyncDisposable
             // The server sends nothing after its 101 until we speak, so reading up to the blank line is exact.
             var head = new byte[1024];
             var read = 0;
-            // A frame may follow the 101 in the same read (a server may ping at once): then fail loudly, not hang.
+            // Peek first and consume only up to the blank line: a frame may follow the 101 at once (a ping),
+            // and it belongs to the WebSocket, not to the response head.
+            var peeked = new byte[head.Length];
             while (read < 4 || head.AsSpan(0, read).IndexOf("\r\n\r\n"u8) < 0)
             {
-                var n = await stream.ReadAsync(head.AsMemory(read), ct).ConfigureAwait(false);
-                if (n == 0 || read + n >= head.Length) throw new IOException("upgrade failed: connection closed or header too long");
-                read += n;
+                var n = await socket.ReceiveAsync(peeked.AsMemory(0, head.Length - read), SocketFlags.Peek, ct).ConfigureAwait(false);
+                if (n == 0) throw new IOException("upgrade failed: connection closed");
+                peeked.AsSpan(0, n).CopyTo(head.AsSpan(read));
+                var end = head.AsSpan(0, read + n).IndexOf("\r\n\r\n"u8);
+                var take = end < 0 ? n : end + 4 - read;
+                if (end < 0 && read + n >= head.Length) throw new IOException("upgrade failed: header too long");
+                await stream.ReadExactlyAsync(head.AsMemory(read, take), ct).ConfigureAwait(false);
+                read += take;
             }
-            if (head.AsSpan(0, read).IndexOf("\r\n\r\n"u8) + 4 != read) throw new IOException("upgrade: bytes after the 101 in the same read, which this lean client does not keep");
             if (!head.AsSpan(0, read).StartsWith("HTTP/1.1 101"u8)) throw new IOException("upgrade refused: " + Encoding.ASCII.GetString(head, 0, Math.Min(read, 40)));
             var ws = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = false, KeepAliveInterval = TimeSpan.Zero });
             return new WsClient(ws);
