@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using SfaMirror.Bench.Raw;
 
 namespace SfaMirror.Bench;
 
@@ -46,31 +46,31 @@ internal sealed class ChurnScenario(Target target, int workers)
         var index = worker;
         while (!ct.IsCancellationRequested)
         {
-            WsClient? host = null, viewer = null;
+            RawWsClient? host = null, viewer = null;
             try
             {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                timeout.CancelAfter(TimeSpan.FromSeconds(10));
-                host = await target.ConnectAsync(index += workers, timeout.Token);
-                var code = await host.CreateSessionAsync(timeout.Token);
-                viewer = await target.ConnectAsync(index += workers, timeout.Token);
-                await viewer.JoinAsync(code, timeout.Token);
-                await host.SendAsync(Update, timeout.Token);
-                await viewer.ReceiveTypeAsync("VIEW_CUSTOMER", timeout.Token);
-                await Task.WhenAll(host.CloseAsync(timeout.Token), viewer.CloseAsync(timeout.Token));
+                // One bound for the whole cycle, so that a stuck server cannot hang the generator.
+                var deadline = TimeSpan.FromSeconds(10);
+                host = await target.ConnectAsync(index += workers, ct).WaitAsync(deadline, ct);
+                var code = await host.CreateSessionAsync().WaitAsync(deadline, ct);
+                viewer = await target.ConnectAsync(index += workers, ct).WaitAsync(deadline, ct);
+                await viewer.JoinAsync(code).WaitAsync(deadline, ct);
+                var update = viewer.ExpectAsync("VIEW_CUSTOMER");
+                host.Send(Update);
+                await update.WaitAsync(deadline, ct);
+                await Task.WhenAll(host.CloseAsync(), viewer.CloseAsync());
                 if (_counting) Interlocked.Increment(ref _cycles);
             }
             catch (Exception) when (!ct.IsCancellationRequested)
             {
                 Interlocked.Increment(ref _errors);
+                host?.Abort();
+                viewer?.Abort();
             }
             catch (OperationCanceledException)
             {
-            }
-            finally
-            {
-                if (host is not null) await host.DisposeAsync();
-                if (viewer is not null) await viewer.DisposeAsync();
+                host?.Abort();
+                viewer?.Abort();
             }
         }
     }

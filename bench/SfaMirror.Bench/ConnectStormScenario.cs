@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using HdrHistogram;
+using SfaMirror.Bench.Raw;
 
 namespace SfaMirror.Bench;
 
@@ -9,27 +10,23 @@ internal sealed class ConnectStormScenario(Target target, int connections, int p
     public async Task<Dictionary<string, object?>> RunAsync(CancellationToken ct)
     {
         var sessionCount = (connections + perSession - 1) / perSession;
-        var hosts = new WsClient[sessionCount];
+        var hosts = new RawWsClient[sessionCount];
         var codes = new string[sessionCount];
         await Parallel.ForEachAsync(Enumerable.Range(0, sessionCount), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = ct }, async (s, token) =>
         {
             hosts[s] = await target.ConnectAsync(connections + s, token);
-            codes[s] = await hosts[s].CreateSessionAsync(token);
+            codes[s] = await hosts[s].CreateSessionAsync();
         });
-        // Hosts get PEER_JOINED for every viewer; read them so no socket buffer fills.
-        var drains = hosts.Select(h => Task.Run(async () => { try { while (!(await h.ReceiveAsync(ct)).IsEmpty) { } } catch (Exception) { } }, ct)).ToArray();
+        // Hosts get PEER_JOINED for every viewer: the event loops read and drop them.
         // A small storm first, whose viewers leave again: the generator's own connect and join paths are then
         // compiled, so that the measured storm times the relay rather than the generator's JIT.
-        var warmup = await Task.WhenAll(Enumerable.Range(0, Math.Min(500, connections)).Select(i => Task.Run(async () =>
+        var warmup = await Task.WhenAll(Enumerable.Range(0, Math.Min(500, connections)).Select(async i =>
         {
             var c = await target.ConnectAsync(i, ct);
-            await c.JoinAsync(codes[i % sessionCount], ct);
+            await c.JoinAsync(codes[i % sessionCount]);
             return c;
-        }, ct)));
-        foreach (var c in warmup)
-        {
-            await c.DisposeAsync();
-        }
+        }));
+        await RawWsClient.AbortAllAsync(warmup);
         await Task.Delay(1000, ct);
 
         // Join latency is each connection's own: from its connect attempt to its SESSION_JOINED. When each
@@ -37,35 +34,36 @@ internal sealed class ConnectStormScenario(Target target, int connections, int p
         // how long the generator took to start every attempt.
         var latency = new LongConcurrentHistogram(1, 60_000_000, 3);
         var completed = new LongConcurrentHistogram(1, 60_000_000, 3);
-        var viewers = new WsClient?[connections];
+        var viewers = new RawWsClient?[connections];
         long failures = 0;
         var tcpBefore = ProcStats.TcpCounters();
         var cpu = new CpuWindow(target.ServerPid);
-        using var go = new ManualResetEventSlim();
         cpu.Start();
         var start = Stopwatch.GetTimestamp();
+        // Every attempt starts from this thread (socket and a non-blocking connect each); the event loops
+        // carry each on from there.
         var tasks = new Task[connections];
         for (var i = 0; i < connections; i++)
         {
-            var index = i;
-            tasks[i] = Task.Run(async () =>
+            tasks[i] = JoinAsync(i);
+        }
+
+        async Task JoinAsync(int index)
+        {
+            try
             {
-                try
-                {
-                    var attempt = Stopwatch.GetTimestamp();
-                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                    timeout.CancelAfter(TimeSpan.FromSeconds(30));
-                    var c = await target.ConnectAsync(index, timeout.Token);
-                    viewers[index] = c;
-                    await c.JoinAsync(codes[index / perSession], timeout.Token);
-                    latency.RecordValue(Math.Max(1, (long)Stopwatch.GetElapsedTime(attempt).TotalMicroseconds));
-                    completed.RecordValue(Math.Max(1, (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds));
-                }
-                catch (Exception)
-                {
-                    Interlocked.Increment(ref failures);
-                }
-            }, ct);
+                var attempt = Stopwatch.GetTimestamp();
+                var timeout = TimeSpan.FromSeconds(30);
+                var c = await target.ConnectAsync(index, ct).WaitAsync(timeout, ct);
+                viewers[index] = c;
+                await c.JoinAsync(codes[index / perSession]).WaitAsync(timeout, ct);
+                latency.RecordValue(Math.Max(1, (long)Stopwatch.GetElapsedTime(attempt).TotalMicroseconds));
+                completed.RecordValue(Math.Max(1, (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds));
+            }
+            catch (Exception)
+            {
+                Interlocked.Increment(ref failures);
+            }
         }
         await Task.WhenAll(tasks);
         var allJoinedMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
@@ -73,9 +71,7 @@ internal sealed class ConnectStormScenario(Target target, int connections, int p
         var tcp = ProcStats.Delta(tcpBefore, ProcStats.TcpCounters());
         var synRetries = tcp.GetValueOrDefault("ListenOverflows") + tcp.GetValueOrDefault("ListenDrops") + tcp.GetValueOrDefault("TCPReqQFullDrop");
         Report.Line($"connect-storm: {connections - failures}/{connections} joined in {allJoinedMs:F0} ms, p50 {latency.GetValueAtPercentile(50) / 1000.0:F0} ms, p99 {latency.GetValueAtPercentile(99) / 1000.0:F0} ms, failures {failures}, listen overflows/drops {string.Join(' ', tcp.Select(kv => $"{kv.Key}={kv.Value}"))}");
-        foreach (var c in viewers) c?.Socket.Abort();
-        foreach (var h in hosts) h.Socket.Abort();
-        try { await Task.WhenAll(drains).WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None); } catch (Exception) { }
+        await RawWsClient.AbortAllAsync(viewers.OfType<RawWsClient>().Concat(hosts));
         return new Dictionary<string, object?>
         {
             ["connections"] = connections,

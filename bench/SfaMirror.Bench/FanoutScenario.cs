@@ -1,13 +1,15 @@
 using System.Diagnostics;
 using System.Text;
 using HdrHistogram;
+using SfaMirror.Bench.Raw;
 
 namespace SfaMirror.Bench;
 
 /// <summary>
 /// S sessions of one host and K viewers; every host sends a ~1 KB VIEW_CUSTOMER at R per second, paced
 /// evenly by one thread. Each payload carries its session, a per-host counter and the send timestamp,
-/// so every viewer checks routing, order and loss and records end-to-end latency.
+/// so every viewer checks routing, order and loss and records end-to-end latency. Viewers are checked on
+/// the generator's event loops as each message arrives.
 /// </summary>
 internal sealed class FanoutScenario(Target target, int sessions, int viewers, int payloadBytes)
 {
@@ -17,8 +19,7 @@ internal sealed class FanoutScenario(Target target, int sessions, int viewers, i
     private static readonly double TicksPerMicrosecond = Stopwatch.Frequency / 1e6;
 
     private Host[] _hosts = [];
-    private readonly List<WsClient> _all = [];
-    private readonly List<Task> _loops = [];
+    private readonly List<RawWsClient> _all = [];
     private volatile Window _window = new(long.MaxValue, long.MaxValue);
     private volatile bool _stop;
     private double _perHostRate;
@@ -33,13 +34,19 @@ internal sealed class FanoutScenario(Target target, int sessions, int viewers, i
         public bool Contains(long ts) => ts >= Start && ts < End;
     }
 
-    private sealed class Host(WsClient client, int index, byte[] frame)
+    private sealed class Host(RawWsClient client, byte[] frame)
     {
-        public readonly WsClient Client = client;
-        public readonly int Index = index;
+        public readonly RawWsClient Client = client;
         public readonly byte[] Frame = frame;
         public long Counter;
-        public Task? Pending;
+    }
+
+    /// <summary>One viewer's view of its session's stream: the last counter it saw.</summary>
+    private sealed class ViewerCheck(FanoutScenario scenario, int session)
+    {
+        private long _last;
+
+        public void OnMessage(RawWsClient client, ReadOnlySpan<byte> message) => _last = scenario.Check(message, session, _last);
     }
 
     public async Task SetUpAsync(CancellationToken ct)
@@ -49,21 +56,17 @@ internal sealed class FanoutScenario(Target target, int sessions, int viewers, i
         await Parallel.ForEachAsync(Enumerable.Range(0, sessions), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = ct }, async (s, token) =>
         {
             var host = await target.ConnectAsync(Interlocked.Increment(ref connIndex), token);
-            var code = await host.CreateSessionAsync(token);
-            var members = new List<WsClient> { host };
+            var code = await host.CreateSessionAsync();
+            var members = new List<RawWsClient> { host };
             for (var v = 0; v < viewers; v++)
             {
                 var viewer = await target.ConnectViewerAsync(Interlocked.Increment(ref connIndex), token);
-                await viewer.JoinAsync(code, token);
+                await viewer.JoinAsync(code);
+                viewer.OnMessage = new ViewerCheck(this, s).OnMessage;
                 members.Add(viewer);
             }
-            lock (_all)
-            {
-                _all.AddRange(members);
-                _loops.Add(Task.Run(() => DiscardLoopAsync(host, ct), ct));
-                foreach (var viewer in members.Skip(1)) _loops.Add(Task.Run(() => ViewerLoopAsync(viewer, s, ct), ct));
-            }
-            _hosts[s] = new Host(host, s, BuildFrame(s));
+            lock (_all) _all.AddRange(members);
+            _hosts[s] = new Host(host, BuildFrame(s));
         });
     }
 
@@ -116,15 +119,11 @@ internal sealed class FanoutScenario(Target target, int sessions, int viewers, i
 
     private void SendOne(Host host, long intended)
     {
-        if (host.Pending is { } p)
+        // A host whose earlier update still waits for the socket to drain skips this one: the relay is pushing back.
+        if (host.Client.Backlogged)
         {
-            if (!p.IsCompleted)
-            {
-                _skipped++;
-                return;
-            }
-            if (!p.IsCompletedSuccessfully) _sendErrors++;
-            host.Pending = null;
+            _skipped++;
+            return;
         }
         var frame = host.Frame;
         var at = Prefix.Length + SessionDigits + Separator;
@@ -137,16 +136,7 @@ internal sealed class FanoutScenario(Target target, int sessions, int viewers, i
             _sent++;
             w.PacerLag.RecordValue(Math.Max(1, (long)((t - intended) / TicksPerMicrosecond)));
         }
-        try
-        {
-            var vt = host.Client.SendAsync(frame, CancellationToken.None);
-            if (vt.IsCompletedSuccessfully) vt.GetAwaiter().GetResult();
-            else host.Pending = vt.AsTask();
-        }
-        catch (Exception)
-        {
-            _sendErrors++;
-        }
+        if (!host.Client.Send(frame)) _sendErrors++;
     }
 
     private static void WriteDigits(Span<byte> into, long value)
@@ -165,48 +155,29 @@ internal sealed class FanoutScenario(Target target, int sessions, int viewers, i
         return v;
     }
 
-    private async Task DiscardLoopAsync(WsClient client, CancellationToken ct)
+    /// <summary>Checks one message a viewer of <paramref name="session"/> received; returns the highest counter seen.</summary>
+    private long Check(ReadOnlySpan<byte> message, int session, long last)
     {
-        try
+        var now = Stopwatch.GetTimestamp();
+        if (!message.StartsWith("{\"type\":\"VIEW_CUSTOMER\""u8)) return last;
+        var p = message.IndexOf(Marker);
+        if (p < 0) return last;
+        p += Marker.Length;
+        var s = ReadDigits(message.Slice(p, SessionDigits));
+        p += SessionDigits + Separator;
+        var n = ReadDigits(message.Slice(p, CounterDigits));
+        p += CounterDigits + Separator;
+        var t = ReadDigits(message.Slice(p, TimeDigits));
+        if (s != session) Interlocked.Increment(ref _misrouted);
+        if (n <= last) Interlocked.Increment(ref _outOfOrder);
+        else if (n != last + 1 && last != 0) Interlocked.Add(ref _gaps, n - last - 1);
+        var w = _window;
+        if (w.Contains(t))
         {
-            while (!(await client.ReceiveAsync(ct)).IsEmpty) { }
+            Interlocked.Increment(ref _delivered);
+            w.Latency.RecordValue(Math.Max(1, (long)((now - t) / TicksPerMicrosecond)));
         }
-        catch (Exception) when (_stop || ct.IsCancellationRequested) { }
-    }
-
-    private async Task ViewerLoopAsync(WsClient client, int session, CancellationToken ct)
-    {
-        long last = 0;
-        try
-        {
-            while (true)
-            {
-                var m = await client.ReceiveAsync(ct);
-                var now = Stopwatch.GetTimestamp();
-                if (m.IsEmpty) return;
-                var span = m.Span;
-                if (!span.StartsWith("{\"type\":\"VIEW_CUSTOMER\""u8)) continue;
-                var p = span.IndexOf(Marker);
-                if (p < 0) continue;
-                p += Marker.Length;
-                var s = ReadDigits(span.Slice(p, SessionDigits));
-                p += SessionDigits + Separator;
-                var n = ReadDigits(span.Slice(p, CounterDigits));
-                p += CounterDigits + Separator;
-                var t = ReadDigits(span.Slice(p, TimeDigits));
-                if (s != session) Interlocked.Increment(ref _misrouted);
-                if (n <= last) Interlocked.Increment(ref _outOfOrder);
-                else if (n != last + 1 && last != 0) Interlocked.Add(ref _gaps, n - last - 1);
-                last = Math.Max(last, n);
-                var w = _window;
-                if (w.Contains(t))
-                {
-                    Interlocked.Increment(ref _delivered);
-                    w.Latency.RecordValue(Math.Max(1, (long)((now - t) / TicksPerMicrosecond)));
-                }
-            }
-        }
-        catch (Exception) when (_stop || ct.IsCancellationRequested) { }
+        return Math.Max(last, n);
     }
 
     /// <summary>One measured window at the current rate: warm-up, measure, then wait for the stragglers.</summary>
@@ -284,8 +255,6 @@ internal sealed class FanoutScenario(Target target, int sessions, int viewers, i
     {
         _stop = true;
         _pacer?.Join();
-        foreach (var c in _all) c.Socket.Abort();
-        try { await Task.WhenAll(_loops).WaitAsync(TimeSpan.FromSeconds(5)); } catch (Exception) { }
-        foreach (var c in _all) await c.DisposeAsync();
+        await RawWsClient.AbortAllAsync(_all);
     }
 }

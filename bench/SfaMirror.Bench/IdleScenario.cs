@@ -1,3 +1,5 @@
+using SfaMirror.Bench.Raw;
+
 namespace SfaMirror.Bench;
 
 /// <summary>N connections in N/4 sessions, all joined and silent: how much resident memory each costs the server.</summary>
@@ -7,24 +9,22 @@ internal sealed class IdleScenario(Target target, int connections, double settle
     {
         if (target.ServerPid <= 0) throw new ArgumentException("idle needs --server-pid");
         // One session opened and closed first, so that the code paths are compiled before the baseline.
-        await using (var warm = await target.ConnectAsync(0, ct))
-        {
-            await warm.CreateSessionAsync(ct);
-            await warm.CloseAsync(ct);
-        }
+        var warm = await target.ConnectAsync(0, ct);
+        await warm.CreateSessionAsync();
+        await warm.CloseAsync();
         await Task.Delay(TimeSpan.FromSeconds(1), ct);
         var before = ProcStats.RssKib(target.ServerPid);
-        var clients = new List<WsClient>(connections);
+        var clients = new List<RawWsClient>(connections);
         var index = 0;
         await Parallel.ForEachAsync(Enumerable.Range(0, connections / 4), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = ct }, async (_, token) =>
         {
             var host = await target.ConnectAsync(Interlocked.Increment(ref index), token);
-            var code = await host.CreateSessionAsync(token);
-            var members = new List<WsClient> { host };
+            var code = await host.CreateSessionAsync();
+            var members = new List<RawWsClient> { host };
             for (var v = 0; v < 3; v++)
             {
                 var viewer = await target.ConnectAsync(Interlocked.Increment(ref index), token);
-                await viewer.JoinAsync(code, token);
+                await viewer.JoinAsync(code);
                 members.Add(viewer);
             }
             lock (clients) clients.AddRange(members);
@@ -33,8 +33,7 @@ internal sealed class IdleScenario(Target target, int connections, double settle
         var after = ProcStats.RssKib(target.ServerPid);
         var perConnection = (after - before) * 1024.0 / clients.Count;
         Report.Line($"idle: {clients.Count} connections, server RSS {before / 1024.0:F1} MiB -> {after / 1024.0:F1} MiB, {perConnection / 1024:F2} KiB per connection");
-        foreach (var c in clients) c.Socket.Abort();
-        foreach (var c in clients) await c.DisposeAsync();
+        await RawWsClient.AbortAllAsync(clients);
         return new Dictionary<string, object?>
         {
             ["connections"] = clients.Count,

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Net.Sockets;
+using SfaMirror.Bench.Raw;
 
 namespace SfaMirror.Bench;
 
@@ -13,8 +13,8 @@ internal sealed class StartupScenario(string serverPath, int port)
     {
         var url = new Uri($"ws://127.0.0.1:{port}/");
         // Compile the probe's own path first, so that only the server's start-up is timed.
-        try { await using var _ = await WsClient.ConnectAsync(url, null, ct); throw new InvalidOperationException($"port {port} is already in use"); }
-        catch (SocketException) { }
+        try { (await RawWsClient.ConnectAsync(url, null, ct)).Abort(); throw new InvalidOperationException($"port {port} is already in use"); }
+        catch (IOException) { }
 
         var isDll = serverPath.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
         var psi = isDll ? new ProcessStartInfo("dotnet", [serverPath]) : new ProcessStartInfo(Path.GetFullPath(serverPath));
@@ -35,12 +35,12 @@ internal sealed class StartupScenario(string serverPath, int port)
             {
                 try
                 {
-                    await using var c = await WsClient.ConnectAsync(url, null, ct);
+                    var c = await RawWsClient.ConnectAsync(url, null, ct);
                     readyMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-                    c.Socket.Abort();
+                    c.Abort();
                     break;
                 }
-                catch (Exception ex) when (ex is SocketException or IOException)
+                catch (IOException)
                 {
                     await Task.Delay(2, ct);
                 }

@@ -1,4 +1,5 @@
 using System.Net;
+using SfaMirror.Bench.Raw;
 
 namespace SfaMirror.Bench;
 
@@ -25,7 +26,7 @@ internal sealed class Target(Uri url, int serverPid, int sourceAddresses, Uri? v
             ? null
             : new IPAddress(new byte[] { 127, 0, 0, (byte)(1 + index % sourceAddresses) });
 
-    public Task<WsClient> ConnectAsync(int index, CancellationToken ct) => WsClient.ConnectAsync(Url, SourceFor(index), ct);
+    public Task<RawWsClient> ConnectAsync(int index, CancellationToken ct) => RawWsClient.ConnectAsync(Url, SourceFor(index), ct);
 
-    public Task<WsClient> ConnectViewerAsync(int index, CancellationToken ct) => WsClient.ConnectAsync(ViewerUrl, SourceFor(index), ct);
+    public Task<RawWsClient> ConnectViewerAsync(int index, CancellationToken ct) => RawWsClient.ConnectAsync(ViewerUrl, SourceFor(index), ct);
 }
