@@ -162,8 +162,9 @@ internal sealed class RawWsClient
         {
             await _closed.Task.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         }
-        catch (TimeoutException)
+        catch (Exception)
         {
+            // A reset or a silent server ends the connection all the same.
             Abort();
         }
     }
