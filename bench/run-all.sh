@@ -2,8 +2,8 @@
 # Publishes the relay in Release (Native AOT: out/SfaMirror.Server, needs clang), then runs every scenario
 # 3 times, each against a freshly started server, and prints the median of each figure. Raw lines go to
 # bench/results/<scenario>.jsonl.
-#   bench/run-all.sh            # everything (about 6 minutes)
-#   bench/run-all.sh fanout     # some scenarios: fanout find-max sweep idle idle-sweep churn connect-storm startup
+#   bench/run-all.sh            # everything (about 15 minutes)
+#   bench/run-all.sh fanout     # some scenarios: fanout find-max sweep idle idle-sweep churn connect-storm startup floor
 #   SERVER_DLL=out/jit/SfaMirror.Server.dll bench/run-all.sh fanout   # the JIT build (ReadyToRun) instead
 # Then bench/charts.sh draws docs/img/*.png from bench/results.
 set -euo pipefail
@@ -41,7 +41,7 @@ run() { # name, then bench arguments; appends the RESULT json of each run
   for i in $(seq 1 "$RUNS"); do
     quiet_tcp
     echo "== $name run $i: $*" >&2
-    bench/with-server.sh "$@" | tee /dev/stderr | sed -n 's/^RESULT //p' >>"$OUT/$name.jsonl"
+    bench/with-server.sh "$@" | tee -a /dev/stderr | sed -n 's/^RESULT //p' >>"$OUT/$name.jsonl"
     sleep 1
   done
 }
@@ -50,7 +50,20 @@ startup() {
   : >"$OUT/startup.jsonl"
   for i in $(seq 1 "$RUNS"); do
     dotnet bench/SfaMirror.Bench/bin/Release/net10.0/SfaMirror.Bench.dll startup --server "$SERVER" --port "$PORT" \
-      | tee /dev/stderr | sed -n 's/^RESULT //p' >>"$OUT/startup.jsonl"
+      | tee -a /dev/stderr | sed -n 's/^RESULT //p' >>"$OUT/startup.jsonl"
+  done
+}
+
+floor() { # no relay: the kernel's cost per 1 KB loopback write, one per message, 64 per write, and with a reader that never sleeps
+  local name args
+  for variant in "floor:" "floor-batch64:--batch 64" "floor-reader-spins:--reader-spins"; do
+    name=${variant%%:*}; args=${variant#*:}
+    : >"$OUT/$name.jsonl"
+    for i in $(seq 1 "$RUNS"); do
+      # shellcheck disable=SC2086
+      dotnet bench/SfaMirror.Bench/bin/Release/net10.0/SfaMirror.Bench.dll floor --warmup 2 --duration 8 $args \
+        | tee -a /dev/stderr | sed -n 's/^RESULT //p' >>"$OUT/$name.jsonl"
+    done
   done
 }
 
@@ -67,7 +80,7 @@ PY
 }
 
 ARGS=("$@")
-for SCENARIO in fanout find-max sweep idle idle-sweep churn connect-storm startup; do
+for SCENARIO in fanout find-max sweep idle idle-sweep churn connect-storm startup floor; do
   [[ ${#ARGS[@]} -eq 0 || " ${ARGS[*]} " == *" $SCENARIO "* ]] || continue
   case $SCENARIO in
     fanout) run fanout fanout --warmup 5 ;;
@@ -79,6 +92,7 @@ for SCENARIO in fanout find-max sweep idle idle-sweep churn connect-storm startu
     churn) run churn churn --workers 64; run churn-32 churn --workers 32 ;;
     connect-storm) run connect-storm connect-storm --connections 5000 ;;
     startup) startup ;;
+    floor) floor ;;
   esac
 done
 
@@ -92,6 +106,7 @@ for f in "$OUT"/*.jsonl; do
     churn*) median "$f" cycles_per_s server_us_per_cycle server_cpu_pct generator_cpu_pct errors ;;
     connect-storm) median "$f" joined all_joined_ms p99_join_ms max_join_ms syn_drops ;;
     startup) median "$f" startup_ms cpu_ms_at_ready rss_at_ready_kib ;;
+    floor*) median "$f" messages_per_s writer_us_per_message reader_us_per_message ;;
     cross-node*) median "$f" deliveries_per_s p50_ms p99_ms p999_ms lost server_us_per_delivery backplane_us_per_delivery server_cpu_pct backplane_cpu_pct generator_cpu_pct loadavg ;;
   esac
 done

@@ -100,7 +100,18 @@ storm.SetAction(async (r, ct) =>
 var startup = new Command("startup", "Starts the server and times it to its first accepted WebSocket.") { server, port };
 startup.SetAction(async (r, ct) => Report.Result("startup", await new StartupScenario(r.GetValue(server)!, r.GetValue(port)).RunAsync(ct)));
 
-var root = new RootCommand("SFA Mirror relay load generator. Ends every run with one line: RESULT {json}.") { fanout, idle, churn, storm, startup };
+var batch = new Option<int>("--batch") { Description = "floor: messages per write.", DefaultValueFactory = _ => 1 };
+var readerSpins = new Option<bool>("--reader-spins") { Description = "floor: the reader polls epoll without sleeping, so no write has to wake it." };
+var floorConnections = new Option<int>("--connections") { Description = "Connections.", DefaultValueFactory = _ => 600 };
+var floorRate = new Option<double>("--rate") { Description = "Messages per second in all.", DefaultValueFactory = _ => 12000 };
+var floor = new Command("floor", "No relay: what the kernel charges a writer and a reader per 1 KB message on loopback (the floor under CPU per delivery).")
+{
+    floorConnections, floorRate, payload, batch, readerSpins, warmup, duration,
+};
+floor.SetAction(r => Report.Result("floor", new FloorScenario(r.GetValue(floorConnections), r.GetValue(floorRate), r.GetValue(payload), r.GetValue(batch), r.GetValue(readerSpins))
+    .Run(r.GetValue(warmup), r.GetValue(duration))));
+
+var root = new RootCommand("SFA Mirror relay load generator. Ends every run with one line: RESULT {json}.") { fanout, idle, churn, storm, startup, floor };
 ThreadPool.SetMinThreads(Environment.ProcessorCount * 4, Environment.ProcessorCount * 4);
 return await root.Parse(args).InvokeAsync();
 

@@ -72,5 +72,23 @@ internal static unsafe partial class Libc
     [LibraryImport("libc", EntryPoint = "epoll_wait", SetLastError = true)]
     public static partial int EpollWait(int epfd, EpollEvent* events, int maxEvents, int timeoutMs);
 
+    [StructLayout(LayoutKind.Sequential)]
+    private struct Timespec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [LibraryImport("libc", EntryPoint = "clock_gettime")]
+    private static partial int ClockGetTime(int clock, Timespec* time);
+
+    /// <summary>The calling thread's CPU time (CLOCK_THREAD_CPUTIME_ID), user and system, in nanoseconds.</summary>
+    public static long ThreadCpuNanoseconds()
+    {
+        Timespec t;
+        ClockGetTime(3, &t);
+        return t.Seconds * 1_000_000_000 + t.Nanoseconds;
+    }
+
     public static int Errno => Marshal.GetLastPInvokeError();
 }
