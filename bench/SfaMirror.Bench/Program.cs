@@ -28,12 +28,14 @@ var port = new Option<int>("--port") { Description = "Port for the server under 
 Target TargetOf(ParseResult r) => new(new Uri(r.GetValue(url)!), r.GetValue(serverPid), r.GetValue(sources),
     r.GetValue(viewerUrl) is { Length: > 0 } v ? new Uri(v) : null, r.GetValue(viewerServerPid), r.GetValue(backplanePid));
 
+var loops = new Option<int>("--loops") { Description = "The generator's event-loop threads. One reads every viewer for less CPU per delivery than two (each of which wakes for less).", DefaultValueFactory = _ => 1 };
 var fanout = new Command("fanout", "S sessions of 1 host + K viewers; hosts send paced ~1 KB updates; latency, loss, order, CPU per delivery.")
 {
-    url, serverPid, sources, warmup, duration, sessions, viewers, rate, payload, findMax, maxP99, maxRate, keepGoing, viewerUrl, viewerServerPid, backplanePid,
+    url, serverPid, sources, warmup, duration, sessions, viewers, rate, payload, findMax, maxP99, maxRate, keepGoing, viewerUrl, viewerServerPid, backplanePid, loops,
 };
 fanout.SetAction(async (r, ct) =>
 {
+    SfaMirror.Bench.Raw.EventLoop.Configure(r.GetValue(loops));
     var scenario = new FanoutScenario(TargetOf(r), r.GetValue(sessions), r.GetValue(viewers), r.GetValue(payload));
     await scenario.SetUpAsync(ct);
     try

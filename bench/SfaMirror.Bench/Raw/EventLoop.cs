@@ -10,7 +10,8 @@ namespace SfaMirror.Bench.Raw;
 internal sealed unsafe class EventLoop
 {
     private const int EpollCloexec = 0x80000;
-    private static readonly EventLoop[] Loops = CreateLoops();
+    private static readonly Lazy<EventLoop[]> Loops = new(CreateLoops);
+    private static int _count = Environment.ProcessorCount;
     private static int _next;
 
     private readonly int _epoll;
@@ -22,14 +23,25 @@ internal sealed unsafe class EventLoop
         new Thread(Run) { IsBackground = true, Name = $"bench-loop-{index}" }.Start();
     }
 
-    /// <summary>The loop the next socket goes to (round robin).</summary>
-    public static EventLoop Next() => Loops[(uint)Interlocked.Increment(ref _next) % (uint)Loops.Length];
-
-    private static EventLoop[] CreateLoops()
+    /// <summary>
+    /// How many loops to start (before the first socket; default one per core). Fewer
+    /// loops wake less often and each finds more to do: cheaper per delivery when the work is reading, but
+    /// one loop caps work that is mostly connection set-up (churn) at one core.
+    /// </summary>
+    public static void Configure(int count)
     {
-        var count = int.TryParse(Environment.GetEnvironmentVariable("BENCH_LOOPS"), out var n) && n > 0 ? n : Environment.ProcessorCount;
-        return Enumerable.Range(0, count).Select(i => new EventLoop(i)).ToArray();
+        if (Loops.IsValueCreated) throw new InvalidOperationException("the event loops are running already");
+        if (count > 0) _count = count;
     }
+
+    /// <summary>The loop the next socket goes to (round robin).</summary>
+    public static EventLoop Next()
+    {
+        var loops = Loops.Value;
+        return loops[(uint)Interlocked.Increment(ref _next) % (uint)loops.Length];
+    }
+
+    private static EventLoop[] CreateLoops() => Enumerable.Range(0, _count).Select(i => new EventLoop(i)).ToArray();
 
     public void Add(int fd, GCHandle owner, uint events) => Control(Libc.EpollCtlAdd, fd, owner, events);
 
