@@ -19,6 +19,4 @@ for _ in $(seq 1 200); do
   (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
   sleep 0.05
 done
-# The generator runs its socket completions inline, as the relay does (Relay:InlineIo): it then costs
-# about a third less CPU per delivery and leaves the relay more of the machine's two cores.
-DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS="${GENERATOR_INLINE_COMPLETIONS:-1}" dotnet "$BENCH_DLL" "$@" --url "ws://127.0.0.1:$PORT/" --server-pid "$server"
+dotnet "$BENCH_DLL" "$@" --url "ws://127.0.0.1:$PORT/" --server-pid "$server"
