@@ -1,0 +1,78 @@
+using SfaMirror.Bench;
+using SfaMirror.Server.Tests.Infrastructure;
+
+namespace SfaMirror.Server.Tests.Bench;
+
+/// <summary>
+/// The load generator (bench/) against a real relay, its scenarios scaled down: the figures in
+/// docs/performance.md are only as good as the generator's own WebSocket client and its checks.
+/// </summary>
+public sealed class LoadGeneratorTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Fanout_counts_every_update_delivered_once_in_order_to_its_own_session()
+    {
+        // Pings every 0.2 s and a 0.5 s timeout: viewers never speak, so only answered pings keep them through the run.
+        await using var server = await RelayServer.StartAsync(("KeepAliveIntervalSeconds", "0.2"), ("KeepAliveTimeoutSeconds", "0.5"));
+        using var cts = new CancellationTokenSource(Bound);
+        var scenario = new FanoutScenario(Target(server), sessions: 4, viewers: 3, payloadBytes: 1024);
+        await scenario.SetUpAsync(cts.Token);
+        try
+        {
+            scenario.SetRate(20);
+            var result = await scenario.MeasureAsync(warmupSeconds: 0.5, measureSeconds: 1.5, cts.Token);
+
+            Assert.True((long)result["expected"]! >= 4 * 3 * 20, $"expected {result["expected"]}");
+            Assert.Equal(result["expected"], result["delivered"]);
+            Assert.Equal(0L, result["lost"]);
+            Assert.Equal(0L, result["misrouted"]);
+            Assert.Equal(0L, result["out_of_order"]);
+            Assert.Equal(0L, result["send_errors"]);
+        }
+        finally
+        {
+            await scenario.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Churn_completes_cycles_with_close_handshakes_and_no_errors()
+    {
+        await using var server = await RelayServer.StartAsync();
+        using var cts = new CancellationTokenSource(Bound);
+
+        var result = await new ChurnScenario(Target(server), workers: 4).RunAsync(warmupSeconds: 0.2, measureSeconds: 1, cts.Token);
+
+        Assert.True((long)result["cycles"]! > 0);
+        Assert.Equal(0L, result["errors"]);
+    }
+
+    [Fact]
+    public async Task Connect_storm_joins_every_connection()
+    {
+        await using var server = await RelayServer.StartAsync();
+        using var cts = new CancellationTokenSource(Bound);
+
+        var result = await new ConnectStormScenario(Target(server), connections: 200, perSession: 4).RunAsync(cts.Token);
+
+        Assert.Equal(200L, result["joined"]);
+        Assert.Equal(0L, result["failures"]);
+    }
+
+    [Fact]
+    public async Task Generator_client_fails_a_join_with_the_servers_error()
+    {
+        await using var server = await RelayServer.StartAsync();
+        var viewer = await Target(server).ConnectAsync(0, CancellationToken.None).WaitAsync(Bound);
+
+        var error = await Assert.ThrowsAsync<IOException>(() => viewer.JoinAsync("ZZZZZZ").WaitAsync(Bound));
+
+        Assert.Contains("SESSION_NOT_FOUND", error.Message);
+        await viewer.CloseAsync();
+    }
+
+    /// <summary>The relay runs in this process, so the generator's "server CPU" is this process's.</summary>
+    private static Target Target(RelayServer server) => new(server.WebSocketUri, Environment.ProcessId, sourceAddresses: 1);
+}
