@@ -33,7 +33,7 @@ for i in $(seq 1 "$RUNS"); do
   wait_port "$PORT_A"; wait_port "$PORT_B"
   dotnet "$BENCH_DLL" fanout --warmup "${WARMUP:-12}" "$@" --url "ws://127.0.0.1:$PORT_A/" --server-pid "$a" \
       --viewer-url "ws://127.0.0.1:$PORT_B/" --viewer-server-pid "$b" --backplane-pid "$redis" \
-    | tee /dev/stderr | sed -n 's/^RESULT //p' >>"$OUT"
+    | tee -a /dev/stderr | sed -n 's/^RESULT //p' >>"$OUT"
   kill "$a" "$b"; wait "$a" "$b" 2>/dev/null || true
   kill "$redis"; wait "$redis" 2>/dev/null || true
   trap - EXIT
