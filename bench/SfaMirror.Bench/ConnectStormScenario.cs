@@ -14,8 +14,8 @@ internal sealed class ConnectStormScenario(Target target, int connections, int p
         var codes = new string[sessionCount];
         await Parallel.ForEachAsync(Enumerable.Range(0, sessionCount), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = ct }, async (s, token) =>
         {
-            hosts[s] = await target.ConnectAsync(connections + s, token);
-            codes[s] = await hosts[s].CreateSessionAsync();
+            (codes[s], var members) = await target.OpenSessionAsync(0, token);
+            hosts[s] = members[0];
         });
         // Hosts get PEER_JOINED for every viewer: the event loops read and drop them.
         // A small storm first, whose viewers leave again: the generator's own connect and join paths are then

@@ -52,21 +52,12 @@ internal sealed class FanoutScenario(Target target, int sessions, int viewers, i
     public async Task SetUpAsync(CancellationToken ct)
     {
         _hosts = new Host[sessions];
-        var connIndex = 0;
         await Parallel.ForEachAsync(Enumerable.Range(0, sessions), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = ct }, async (s, token) =>
         {
-            var host = await target.ConnectAsync(Interlocked.Increment(ref connIndex), token);
-            var code = await host.CreateSessionAsync();
-            var members = new List<RawWsClient> { host };
-            for (var v = 0; v < viewers; v++)
-            {
-                var viewer = await target.ConnectViewerAsync(Interlocked.Increment(ref connIndex), token);
-                await viewer.JoinAsync(code);
-                viewer.OnMessage = new ViewerCheck(this, s).OnMessage;
-                members.Add(viewer);
-            }
+            var (_, members) = await target.OpenSessionAsync(viewers, token);
+            foreach (var viewer in members.Skip(1)) viewer.OnMessage = new ViewerCheck(this, s).OnMessage;
             lock (_all) _all.AddRange(members);
-            _hosts[s] = new Host(host, BuildFrame(s));
+            _hosts[s] = new Host(members[0], BuildFrame(s));
         });
     }
 

@@ -15,18 +15,9 @@ internal sealed class IdleScenario(Target target, int connections, double settle
         await Task.Delay(TimeSpan.FromSeconds(1), ct);
         var before = ProcStats.RssKib(target.ServerPid);
         var clients = new List<RawWsClient>(connections);
-        var index = 0;
         await Parallel.ForEachAsync(Enumerable.Range(0, connections / 4), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = ct }, async (_, token) =>
         {
-            var host = await target.ConnectAsync(Interlocked.Increment(ref index), token);
-            var code = await host.CreateSessionAsync();
-            var members = new List<RawWsClient> { host };
-            for (var v = 0; v < 3; v++)
-            {
-                var viewer = await target.ConnectAsync(Interlocked.Increment(ref index), token);
-                await viewer.JoinAsync(code);
-                members.Add(viewer);
-            }
+            var (_, members) = await target.OpenSessionAsync(3, token);
             lock (clients) clients.AddRange(members);
         });
         await Task.Delay(TimeSpan.FromSeconds(settleSeconds), ct);

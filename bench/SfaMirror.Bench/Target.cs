@@ -29,4 +29,23 @@ internal sealed class Target(Uri url, int serverPid, int sourceAddresses, Uri? v
     public Task<RawWsClient> ConnectAsync(int index, CancellationToken ct) => RawWsClient.ConnectAsync(Url, SourceFor(index), ct);
 
     public Task<RawWsClient> ConnectViewerAsync(int index, CancellationToken ct) => RawWsClient.ConnectAsync(ViewerUrl, SourceFor(index), ct);
+
+    private int _opened;
+
+    /// <summary>
+    /// A host that created a session, then <paramref name="viewers"/> viewers (at <see cref="ViewerUrl"/>) joined
+    /// to it, one after another. Members: the host first.
+    /// </summary>
+    public async Task<(string Code, RawWsClient[] Members)> OpenSessionAsync(int viewers, CancellationToken ct)
+    {
+        var members = new RawWsClient[1 + viewers];
+        members[0] = await ConnectAsync(Interlocked.Increment(ref _opened), ct);
+        var code = await members[0].CreateSessionAsync();
+        for (var v = 1; v <= viewers; v++)
+        {
+            members[v] = await ConnectViewerAsync(Interlocked.Increment(ref _opened), ct);
+            await members[v].JoinAsync(code);
+        }
+        return (code, members);
+    }
 }
