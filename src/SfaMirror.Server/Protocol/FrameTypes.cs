@@ -15,27 +15,34 @@ public static class FrameTypes
     // Every frame FrameEncoder writes starts with exactly this: {"type":"
     private static ReadOnlySpan<byte> Prefix => "{\"type\":\""u8;
 
-    private static readonly (byte[] Utf8, string Name)[] Known = [.. new[]
-    {
+    private static readonly string[] KnownNames =
+    [
         MessageTypes.ViewCustomer, MessageTypes.ViewProduct, MessageTypes.SessionCreated, MessageTypes.SessionJoined,
         MessageTypes.PeerJoined, MessageTypes.PeerLeft, MessageTypes.SessionLeft, MessageTypes.SessionEnded,
         MessageTypes.Ack, MessageTypes.Pong, MessageTypes.Error,
-    }.Select(name => (Encoding.UTF8.GetBytes(name + "\""), name))];
+    ];
 
-    public static string Of(ReadOnlySpan<byte> frame)
+    private static readonly byte[][] KnownUtf8 = [.. KnownNames.Select(name => Encoding.UTF8.GetBytes(name + "\""))];
+
+    /// <summary>Every name <see cref="Of"/> can return; <see cref="IndexOf"/> indexes it.</summary>
+    public static IReadOnlyList<string> Names { get; } = [.. KnownNames, Other];
+
+    public static string Of(ReadOnlySpan<byte> frame) => Names[IndexOf(frame)];
+
+    /// <summary>The frame's type as an index into <see cref="Names"/>, so that a count per type is an array slot.</summary>
+    public static int IndexOf(ReadOnlySpan<byte> frame)
     {
-        if (!frame.StartsWith(Prefix))
+        if (frame.StartsWith(Prefix))
         {
-            return Other;
-        }
-        var rest = frame[Prefix.Length..];
-        foreach (var (utf8, name) in Known)
-        {
-            if (rest.StartsWith(utf8))
+            var rest = frame[Prefix.Length..];
+            for (var i = 0; i < KnownUtf8.Length; i++)
             {
-                return name;
+                if (rest.StartsWith(KnownUtf8[i]))
+                {
+                    return i;
+                }
             }
         }
-        return Other;
+        return KnownNames.Length;
     }
 }
