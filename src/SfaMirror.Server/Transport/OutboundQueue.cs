@@ -17,6 +17,7 @@ public sealed class OutboundQueue : IValueTaskSource
     private readonly object _lock = new();
     private readonly int _coalesceAboveBytes;
     private readonly int _maxQueuedBytes;
+    private readonly IInlineWriter? _inlineWriter;
     private ManualResetValueTaskSourceCore<bool> _wake = new() { RunContinuationsAsynchronously = true };
     private Queue<Entry> _pending = new();
     private Queue<Entry> _draining = new();
@@ -26,10 +27,12 @@ public sealed class OutboundQueue : IValueTaskSource
     private bool _parked;
     private bool _completed;
 
-    public OutboundQueue(int coalesceAboveBytes, int maxQueuedBytes)
+    /// <param name="inlineWriter">Writes a batch without waiting, for <see cref="WakeInline"/>; null to always resume the send loop.</param>
+    public OutboundQueue(int coalesceAboveBytes, int maxQueuedBytes, IInlineWriter? inlineWriter = null)
     {
         _coalesceAboveBytes = coalesceAboveBytes;
         _maxQueuedBytes = maxQueuedBytes;
+        _inlineWriter = inlineWriter;
     }
 
     /// <summary>Bytes queued or being written.</summary>
@@ -170,11 +173,68 @@ public sealed class OutboundQueue : IValueTaskSource
         _wake.SetResult(true);
     }
 
-    /// <summary>Runs the send loop's continuation on the calling thread, which holds no lock (see <see cref="DeferredWakes"/>).</summary>
+    /// <summary>
+    /// Called, instead of resuming the woken send loop, by a thread that holds no lock (see <see cref="DeferredWakes"/>).
+    /// When everything queued can be written at once without waiting, it is written here and the send loop
+    /// stays parked: resuming it would cost more than the write itself. Otherwise (a full socket, a queue
+    /// being closed, frames queued meanwhile) the send loop resumes on this thread and does the rest.
+    /// </summary>
     internal void WakeInline()
     {
+        if (_inlineWriter is { } writer && TryWriteInline(writer))
+        {
+            return;
+        }
         _wake.RunContinuationsAsynchronously = false;
         _wake.SetResult(true);
+    }
+
+    /// <returns>True when all was written and the send loop parked again.</returns>
+    private bool TryWriteInline(IInlineWriter writer)
+    {
+        // The loop was woken (_parked is false) but has not run: until it does, this thread is the only writer,
+        // because no other thread wakes a loop that is not parked.
+        Queue<Entry> batch;
+        lock (_lock)
+        {
+            if (_completed || _pending.Count == 0)
+            {
+                return false;
+            }
+            (_pending, _draining) = (_draining, _pending);
+            _waitingCustomer = null;
+            _waitingProduct = null;
+            batch = _draining;
+        }
+        var bytes = 0;
+        foreach (var entry in batch)
+        {
+            bytes += entry.Frame.Length;
+        }
+        var written = writer.TryWriteNow(batch, bytes, out var rest);
+        batch.Clear();
+        lock (_lock)
+        {
+            _bytes -= bytes;
+            if (rest is not null)
+            {
+                // What the socket did not take goes first, as raw bytes, to the send loop, which waits for room.
+                _bytes += rest.Length;
+                var resumed = new Queue<Entry>(_pending.Count + 1);
+                resumed.Enqueue(new Entry(rest, null, isRelayedState: false, isControl: true, Stopwatch.GetTimestamp()));
+                foreach (var entry in _pending)
+                {
+                    resumed.Enqueue(entry);
+                }
+                _pending = resumed;
+            }
+            if (!written || rest is not null || _pending.Count > 0 || _completed)
+            {
+                return false;
+            }
+            _parked = true;
+            return true;
+        }
     }
 
     void IValueTaskSource.GetResult(short token) => _wake.GetResult(token);
@@ -183,6 +243,14 @@ public sealed class OutboundQueue : IValueTaskSource
 
     void IValueTaskSource.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
         _wake.OnCompleted(continuation, state, token, flags);
+
+    /// <summary>Writes a batch on the calling thread without waiting (the connection's socket, non-blocking).</summary>
+    public interface IInlineWriter
+    {
+        /// <summary>Writes and empties <paramref name="batch"/>, whose frames hold <paramref name="bytes"/>. <paramref name="rest"/>: the encoded bytes the socket had no room for, if any.</summary>
+        /// <returns>False when the connection is gone (it is then aborted).</returns>
+        bool TryWriteNow(Queue<Entry> batch, int bytes, out byte[]? rest);
+    }
 
     /// <summary>One queued frame; its bytes may be swapped for a newer state while it waits.</summary>
     public sealed class Entry(byte[] frame, string? sessionCode, bool isRelayedState, bool isControl, long enqueuedAt)

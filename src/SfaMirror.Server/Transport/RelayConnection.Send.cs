@@ -8,11 +8,13 @@ namespace SfaMirror.Server.Transport;
 
 /// <summary>
 /// The send side. Everything waiting in the queue goes out in one write. On a plain TCP connection the
-/// frames are written to the socket itself, without blocking, on the thread that woke the send loop
+/// frames are written to the socket itself, without blocking, by the thread that woke the send loop
 /// (usually the receive loop of the member whose message is being relayed): one system call per
-/// recipient and no hand-off to Kestrel's output pipe and its I/O thread. Only when the peer's window is
-/// full does the write wait, asynchronously, bounded by <c>SendTimeoutSeconds</c>. Connections without
-/// a socket of their own (upgraded through HTTP) write to their output pipe instead.
+/// recipient and no hand-off to Kestrel's output pipe and its I/O thread. When the socket takes it all,
+/// that thread writes without even resuming the send loop (<see cref="OutboundQueue.WakeInline"/>). Only
+/// when the peer's window is full does the write wait, in the send loop, asynchronously, bounded by
+/// <c>SendTimeoutSeconds</c>. Connections without a socket of their own (upgraded through HTTP) write to
+/// their output pipe instead.
 /// </summary>
 public sealed partial class RelayConnection
 {
@@ -72,20 +74,69 @@ public sealed partial class RelayConnection
             return await FlushAsync(output).ConfigureAwait(false);
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent(bytes + batch.Count * WebSocketFrames.MaxHeaderBytes);
+        var (buffer, length) = EncodeAll(batch, bytes);
         try
         {
-            var length = 0;
-            while (batch.TryDequeue(out var entry))
-            {
-                length += Encode(entry, buffer.AsSpan(length));
-            }
             return await SendToSocketAsync(socket, buffer.AsMemory(0, length)).ConfigureAwait(false);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>
+    /// The send loop's work done by the thread that woke it (see <see cref="OutboundQueue.WakeInline"/>), as long as
+    /// the socket takes everything at once: no state machine resumed, no wait. Only plain TCP connections have one.
+    /// </summary>
+    bool OutboundQueue.IInlineWriter.TryWriteNow(Queue<OutboundQueue.Entry> batch, int bytes, out byte[]? rest)
+    {
+        rest = null;
+        var (buffer, length) = EncodeAll(batch, bytes);
+        try
+        {
+            int sent;
+            SocketError error;
+            try
+            {
+                sent = _socket!.Send(buffer, 0, length, SocketFlags.None, out error);
+            }
+            catch (ObjectDisposedException)
+            {
+                error = SocketError.Shutdown;
+                sent = 0;
+            }
+            if (error == SocketError.WouldBlock)
+            {
+                sent = 0;
+            }
+            else if (error != SocketError.Success)
+            {
+                Abort();
+                return false;
+            }
+            if (sent < length)
+            {
+                rest = buffer.AsSpan(sent, length - sent).ToArray();
+            }
+            return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Empties <paramref name="batch"/>, whose frames hold <paramref name="bytes"/>, into one rented buffer as it goes on the wire.</summary>
+    private (byte[] Buffer, int Length) EncodeAll(Queue<OutboundQueue.Entry> batch, int bytes)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(bytes + batch.Count * WebSocketFrames.MaxHeaderBytes);
+        var length = 0;
+        while (batch.TryDequeue(out var entry))
+        {
+            length += Encode(entry, buffer.AsSpan(length));
+        }
+        return (buffer, length);
     }
 
     /// <summary>One queued entry as it goes on the wire: a control frame as it is, a message in a text frame.</summary>

@@ -17,7 +17,7 @@ namespace SfaMirror.Server.Transport;
 /// the close handshake) are checked by <see cref="ConnectionTimeouts"/> for every connection at once,
 /// rather than by a timer per connection: an idle screen costs a few hundred bytes, not a timer's worth.
 /// </summary>
-public sealed partial class RelayConnection : IDisposable
+public sealed partial class RelayConnection : IDisposable, OutboundQueue.IInlineWriter
 {
     private static readonly long CloseHandshakeTimeout = Stopwatch.Frequency * 2;
 
@@ -51,7 +51,7 @@ public sealed partial class RelayConnection : IDisposable
         _maxMessageBytes = options.MaxMessageBytes;
         _logger = logger;
         _metrics = metrics;
-        _queue = new OutboundQueue(options.CoalesceAboveBytes, options.MaxQueuedBytes);
+        _queue = new OutboundQueue(options.CoalesceAboveBytes, options.MaxQueuedBytes, socket is null ? null : this);
         // The first ping comes at a random point of the second half of the first interval, so that connections
         // opened together (a fleet reconnecting after a deploy) are not all pinged in the same pass ever after,
         // and none is pinged while it is still reading the handshake's answer.

@@ -115,6 +115,36 @@ public sealed class DeliveryTests
     }
 
     [Fact]
+    public async Task Member_whose_socket_takes_an_update_only_in_part_gets_every_update_whole_and_in_order()
+    {
+        // No coalescing: every 60 KiB update must arrive. A member that does not read lets the socket take only
+        // part of one, so the rest waits in the queue, ahead of the updates that follow it.
+        await using var server = await RelayServer.StartAsync(Fast(("CoalesceAboveBytes", "134217728"), ("MaxQueuedBytes", "268435456")));
+        var (host, code, _) = await server.HostSessionAsync();
+        await using var _h = host;
+        await using var paused = await JoinPausedAsync(server, code, host);
+        // Updates until what the socket has not taken waits in the member's queue, then a few more behind it.
+        var updates = await FillQueueAsync(server, host, 0);
+        for (var i = updates + 1; i <= updates + 5; i++)
+        {
+            await host.SendTextAsync($$$$"""{"type":"VIEW_CUSTOMER","payload":{"i":{{{{i}}}},"pad":"{{{{Padding}}}}"}}""");
+        }
+        updates += 5;
+
+        for (var i = 1; i <= updates; i++)
+        {
+            JsonElement update;
+            do
+            {
+                update = await paused.ReadMessageAsync() ?? throw new InvalidOperationException("Closed while draining");
+            }
+            while (update.GetProperty("type").GetString() != "VIEW_CUSTOMER"); // its SESSION_JOINED first
+            Assert.Equal(i, update.GetProperty("payload").GetProperty("i").GetInt32());
+            Assert.Equal(Padding, update.GetProperty("payload").GetProperty("pad").GetString());
+        }
+    }
+
+    [Fact]
     public async Task Paused_member_gets_its_queue_coalesced_and_still_ends_on_the_latest_state()
     {
         await using var server = await RelayServer.StartAsync(Fast(("CoalesceAboveBytes", "65536"), ("MaxQueuedBytes", "268435456")));
