@@ -37,7 +37,7 @@ public sealed class RelayMetrics
         meter.CreateObservableCounter("relay.messages.sent", SentByType, "{message}", "Messages written to clients, by type.");
         // Prometheus names: relay_received_bytes_total / relay_sent_bytes_total (the exporter appends the unit only when absent).
         _bytesReceived = meter.CreateCounter<long>("relay.received.bytes", "By", "Bytes of messages received from clients.");
-        meter.CreateObservableCounter("relay.sent.bytes", () => Interlocked.Read(ref _bytesSentTotal), "By", "Bytes of messages written to clients.");
+        meter.CreateObservableCounter("relay.sent.bytes", BytesSent, "By", "Bytes of messages written to clients.");
         _errors = meter.CreateCounter<long>("relay.errors", "{error}", "ERROR messages sent, by code.");
         _coalesced = meter.CreateCounter<long>("relay.updates.coalesced", "{update}", "State updates replaced by a newer one before a slow member was sent them.");
         _slowConsumerCloses = meter.CreateCounter<long>("relay.slow_consumer.closes", "{connection}", "Connections closed for being too far behind (1013).");
@@ -85,6 +85,17 @@ public sealed class RelayMetrics
         Interlocked.Increment(ref _messagesSentTotal);
         Interlocked.Increment(ref _sentByType[FrameTypes.IndexOf(frame)]);
         Interlocked.Add(ref _bytesSentTotal, frame.Length);
+    }
+
+    /// <summary>
+    /// Bytes sent so far, once there are any. Like a counter never added to, a zero is not reported: that also keeps
+    /// a second relay host in the same process (tests) from overwriting this one's value with its zero, because
+    /// OpenTelemetry merges same-named instruments of every meter of that name into one stream.
+    /// </summary>
+    private IEnumerable<Measurement<long>> BytesSent()
+    {
+        var bytes = Interlocked.Read(ref _bytesSentTotal);
+        return bytes > 0 ? [new Measurement<long>(bytes)] : [];
     }
 
     /// <summary>The types sent so far, each with its count (types never sent are left out, as a counter never added to is).</summary>

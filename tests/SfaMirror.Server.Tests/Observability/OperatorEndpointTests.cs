@@ -44,6 +44,26 @@ public sealed class OperatorEndpointTests
     }
 
     [Fact]
+    public async Task Metrics_count_the_bytes_of_messages_sent()
+    {
+        await using var server = await RelayServer.StartAsync();
+        using var http = new HttpClient { BaseAddress = server.BaseUri, Timeout = Timeout };
+        await using var client = await server.ConnectAsync();
+
+        await client.SendAsync(new { type = "PING" });
+        var pong = await client.ExpectAsync("PONG");
+
+        var series = $"relay_sent_bytes_total{{otel_scope_name=\"SfaMirror.Relay\"}} {System.Text.Encoding.UTF8.GetByteCount(pong.GetRawText())}";
+        var deadline = DateTime.UtcNow + Timeout;
+        string scrape;
+        while (!(scrape = await http.GetStringAsync("/metrics")).Contains(series) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+        Assert.Contains(series, scrape);
+    }
+
+    [Fact]
     public async Task Admin_stats_with_the_token_list_a_session_without_its_payload()
     {
         await using var server = await RelayServer.StartAsync(("AdminToken", "s3cret"));
