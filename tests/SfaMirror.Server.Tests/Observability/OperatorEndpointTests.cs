@@ -33,14 +33,7 @@ public sealed class OperatorEndpointTests
         await client.SendAsync(new { type = "PING" });
         await client.ExpectAsync("PONG");
 
-        const string series = "relay_messages_sent_total{otel_scope_name=\"SfaMirror.Relay\",type=\"PONG\"} 1";
-        var deadline = DateTime.UtcNow + Timeout;
-        string scrape;
-        while (!(scrape = await http.GetStringAsync("/metrics")).Contains(series) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
-        Assert.Contains(series, scrape);
+        await AssertScrapeShowsAsync(http, "relay_messages_sent_total{otel_scope_name=\"SfaMirror.Relay\",type=\"PONG\"} 1");
     }
 
     [Fact]
@@ -53,7 +46,12 @@ public sealed class OperatorEndpointTests
         await client.SendAsync(new { type = "PING" });
         var pong = await client.ExpectAsync("PONG");
 
-        var series = $"relay_sent_bytes_total{{otel_scope_name=\"SfaMirror.Relay\"}} {System.Text.Encoding.UTF8.GetByteCount(pong.GetRawText())}";
+        await AssertScrapeShowsAsync(http, $"relay_sent_bytes_total{{otel_scope_name=\"SfaMirror.Relay\"}} {System.Text.Encoding.UTF8.GetByteCount(pong.GetRawText())}");
+    }
+
+    /// <summary>Scrapes /metrics until it shows <paramref name="series"/> with its value (metrics are read at scrape time, so give it a moment).</summary>
+    private static async Task AssertScrapeShowsAsync(HttpClient http, string series)
+    {
         var deadline = DateTime.UtcNow + Timeout;
         string scrape;
         while (!(scrape = await http.GetStringAsync("/metrics")).Contains(series) && DateTime.UtcNow < deadline)
