@@ -206,11 +206,7 @@ public sealed class OutboundQueue : IValueTaskSource
             _waitingProduct = null;
             batch = _draining;
         }
-        var bytes = 0;
-        foreach (var entry in batch)
-        {
-            bytes += entry.Frame.Length;
-        }
+        var bytes = FrameBytes(batch);
         var written = writer.TryWriteNow(batch, bytes, out var rest);
         batch.Clear();
         lock (_lock)
@@ -235,6 +231,17 @@ public sealed class OutboundQueue : IValueTaskSource
             _parked = true;
             return true;
         }
+    }
+
+    /// <summary>The bytes the frames of a taken batch hold (what <see cref="Written"/> is told once they are out).</summary>
+    public static int FrameBytes(Queue<Entry> batch)
+    {
+        var bytes = 0;
+        foreach (var entry in batch)
+        {
+            bytes += entry.Frame.Length;
+        }
+        return bytes;
     }
 
     void IValueTaskSource.GetResult(short token) => _wake.GetResult(token);

@@ -24,11 +24,7 @@ public sealed partial class RelayConnection
         {
             while (await _queue.TakeAllAsync().ConfigureAwait(false) is { } batch)
             {
-                var bytes = 0;
-                foreach (var entry in batch)
-                {
-                    bytes += entry.Frame.Length;
-                }
+                var bytes = OutboundQueue.FrameBytes(batch);
                 if (!await WriteAsync(batch, bytes).ConfigureAwait(false))
                 {
                     return;
