@@ -88,9 +88,9 @@ public sealed class RelayMetrics
     }
 
     /// <summary>
-    /// Bytes sent so far, once there are any. Like a counter never added to, a zero is not reported: that also keeps
-    /// a second relay host in the same process (tests) from overwriting this one's value with its zero, because
-    /// OpenTelemetry merges same-named instruments of every meter of that name into one stream.
+    /// Bytes sent so far, once there are any: like a counter never added to, and like <see cref="SentByType"/>, a zero
+    /// is not reported. (Several relays in one process, as in the tests, share one metric stream per name, see
+    /// MetricsCollection in the tests; a relay with nothing sent then does not hide another's count behind its zero.)
     /// </summary>
     private IEnumerable<Measurement<long>> BytesSent()
     {
