@@ -52,6 +52,9 @@ internal sealed class RawWsClient
     /// <summary>Text messages no <see cref="ExpectAsync"/> is waiting for; dropped when unset.</summary>
     public MessageHandler? OnMessage { get; set; }
 
+    /// <summary>The socket's descriptor; -1 once closed.</summary>
+    internal int Fd => _fd;
+
     /// <summary>Completes once the socket is closed, cleanly or not.</summary>
     public Task Closed => _closed.Task;
 
@@ -450,7 +453,8 @@ internal sealed class RawWsClient
         lock (_sendLock)
         {
             if (_fd < 0) return;
-            Libc.Close(_fd); // also takes it out of the epoll set
+            _loop.Remove(_fd);
+            Libc.Close(_fd);
             _fd = -1;
             _state = State.Closed;
         }

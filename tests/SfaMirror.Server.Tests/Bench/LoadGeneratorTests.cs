@@ -1,4 +1,5 @@
 using SfaMirror.Bench;
+using SfaMirror.Bench.Raw;
 using SfaMirror.Server.Tests.Infrastructure;
 
 namespace SfaMirror.Server.Tests.Bench;
@@ -72,6 +73,39 @@ public sealed class LoadGeneratorTests
 
         Assert.Contains("SESSION_NOT_FOUND", error.Message);
         await viewer.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Generator_client_that_closed_gets_no_events_from_its_socket_still_open_elsewhere()
+    {
+        // A process forked by the test host (redis-server, a relay) holds every socket until it execs; epoll keeps
+        // reporting a closed descriptor's socket while another reference lives. The second reference here is a dup.
+        await using var server = await RelayServer.StartAsync();
+        var target = Target(server);
+        var (code, members) = await target.OpenSessionAsync(viewers: 1, CancellationToken.None).WaitAsync(Bound);
+        var viewer = members[1];
+        var elsewhere = Libc.Dup(viewer.Fd);
+        try
+        {
+            await viewer.CloseAsync().WaitAsync(Bound);
+            Assert.Equal(-1, viewer.Fd);
+
+            // The socket has seen the server's FIN, so a loop still watching it is handed the freed client at once
+            // (before the fix, that killed the loop's thread and this test host). Then every loop must still serve:
+            // enough new viewers to reach each of them join the same session.
+            await Task.Delay(300);
+            for (var i = 0; i < 2 * Environment.ProcessorCount; i++)
+            {
+                var next = await target.ConnectAsync(100 + i, CancellationToken.None).WaitAsync(Bound);
+                await next.JoinAsync(code).WaitAsync(Bound);
+                await next.CloseAsync().WaitAsync(Bound);
+            }
+        }
+        finally
+        {
+            Libc.Close(elsewhere);
+            await members[0].CloseAsync();
+        }
     }
 
     /// <summary>The relay runs in this process, so the generator's "server CPU" is this process's.</summary>
