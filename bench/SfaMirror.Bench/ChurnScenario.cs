@@ -25,13 +25,14 @@ internal sealed class ChurnScenario(Target target, int workers)
         stop.Cancel();
         await Task.WhenAll(loops);
         var perSecond = cycles / cpu.Seconds;
-        Report.Line($"churn: {workers} workers, {perSecond:F0} cycles/s, server {cpu.ServerPercent:F0}% CPU = {cpu.ServerMicroseconds / Math.Max(1, cycles):F0} us/cycle, generator {cpu.SelfPercent:F0}%, errors {_errors}");
+        Report.Line($"churn: {workers} workers, {perSecond:F0} cycles/s, server {cpu.ServerPercent:F0}% CPU = {cpu.ServerMicroseconds / Math.Max(1, cycles):F0} us/cycle ({cpu.ServerKernelMicroseconds / Math.Max(1, cycles):F0} in the kernel), generator {cpu.SelfPercent:F0}%, errors {_errors}");
         return new Dictionary<string, object?>
         {
             ["workers"] = workers,
             ["cycles"] = cycles,
             ["cycles_per_s"] = Report.Round(perSecond, 0),
             ["server_us_per_cycle"] = cycles > 0 ? Report.Round(cpu.ServerMicroseconds / cycles, 1) : null,
+            ["server_kernel_us_per_cycle"] = cycles > 0 ? Report.Round(cpu.ServerKernelMicroseconds / cycles, 1) : null,
             ["generator_us_per_cycle"] = cycles > 0 ? Report.Round(cpu.SelfMicroseconds / cycles, 1) : null,
             ["server_cpu_pct"] = Report.Round(cpu.ServerPercent, 1),
             ["generator_cpu_pct"] = Report.Round(cpu.SelfPercent, 1),

@@ -231,6 +231,7 @@ internal sealed class FanoutScenario(Target target, int sessions, int viewers, i
             ["server_cpu_pct"] = Report.Round(cpu.ServerPercent, 1),
             ["generator_cpu_pct"] = Report.Round(cpu.SelfPercent, 1),
             ["server_us_per_delivery"] = delivered > 0 ? Report.Round(cpu.ServerMicroseconds / delivered) : null,
+            ["server_kernel_us_per_delivery"] = delivered > 0 ? Report.Round(cpu.ServerKernelMicroseconds / delivered) : null,
             ["backplane_cpu_pct"] = target.BackplanePid > 0 ? Report.Round(cpu.BackplaneMicroseconds / (cpu.Seconds * 1e6) * 100, 1) : null,
             ["backplane_us_per_delivery"] = target.BackplanePid > 0 && delivered > 0 ? Report.Round(cpu.BackplaneMicroseconds / delivered) : null,
             ["generator_us_per_delivery"] = delivered > 0 ? Report.Round(cpu.SelfMicroseconds / delivered) : null,

@@ -9,11 +9,18 @@ internal static class ProcStats
     /// <summary>utime + stime of a process in microseconds; <paramref name="pid"/> 0 means this process.</summary>
     public static double CpuMicroseconds(int pid)
     {
+        var (user, kernel) = UserAndKernelMicroseconds(pid);
+        return user + kernel;
+    }
+
+    /// <summary>utime and stime of a process in microseconds: stime is the kernel working for it (system calls, and on loopback the peer's TCP input).</summary>
+    public static (double User, double Kernel) UserAndKernelMicroseconds(int pid)
+    {
         var path = pid == 0 ? "/proc/self/stat" : $"/proc/{pid}/stat";
         var text = File.ReadAllText(path);
         // The command name may hold spaces; fields are counted after its closing parenthesis.
         var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
-        return (long.Parse(fields[11]) + long.Parse(fields[12])) * MicrosecondsPerTick;
+        return (long.Parse(fields[11]) * MicrosecondsPerTick, long.Parse(fields[12]) * MicrosecondsPerTick);
     }
 
     /// <summary>VmRSS of a process in KiB.</summary>
