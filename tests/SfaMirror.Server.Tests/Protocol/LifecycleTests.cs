@@ -117,12 +117,12 @@ public sealed class LifecycleTests
     [Fact]
     public async Task Updates_keep_a_session_from_expiring()
     {
-        await using var server = await RelayServer.StartAsync(("IdleSessionMinutes", "0.01"));
+        await using var server = await RelayServer.StartAsync(("IdleSessionMinutes", "0.025"));
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
 
-        // 0.01 minutes is 0.6 s; updates every 0.15 s for 1.5 s.
-        for (var i = 0; i < 10; i++)
+        // 0.025 minutes is 1.5 s; updates every 0.15 s for 3 s, twice that (a gap of 1.5 s would need a long stall).
+        for (var i = 0; i < 20; i++)
         {
             await host.SendTextAsync($$"""{"type":"VIEW_CUSTOMER","payload":{{i}}}""");
             await Task.Delay(150);
