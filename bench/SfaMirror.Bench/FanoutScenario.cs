@@ -204,6 +204,9 @@ internal sealed class FanoutScenario(Target target, int sessions, int viewers, i
         await Task.Delay(50, ct);
         var delivered = Interlocked.Read(ref _delivered);
         var expected = _sent * viewers;
+        // A connection that ended mid-run loses its later messages with no gap to show for it; say so, and why.
+        RawWsClient[] ended;
+        lock (_all) ended = _all.Where(c => c.Closed.IsCompleted).ToArray();
         var lat = window.Latency;
         var lagP99 = window.PacerLag.TotalCount > 0 ? window.PacerLag.GetValueAtPercentile(99) / 1000.0 : 0;
         var generatorSaturated = skipped > 0 || lagP99 > 5 || (cpu.MachineSaturated && cpu.SelfPercent >= cpu.ServerPercent);
@@ -226,6 +229,8 @@ internal sealed class FanoutScenario(Target target, int sessions, int viewers, i
             ["misrouted"] = Interlocked.Read(ref _misrouted),
             ["out_of_order"] = Interlocked.Read(ref _outOfOrder),
             ["send_errors"] = _sendErrors,
+            ["connections_ended"] = ended.Length,
+            ["first_end_reason"] = ended.Select(c => c.Closed.Exception?.InnerException?.Message ?? "closed").FirstOrDefault(),
             ["skipped_sends"] = skipped,
             ["pacer_lag_p99_ms"] = lagP99,
             ["server_cpu_pct"] = Report.Round(cpu.ServerPercent, 1),

@@ -32,6 +32,7 @@ public sealed class LoadGeneratorTests
             Assert.Equal(0L, result["misrouted"]);
             Assert.Equal(0L, result["out_of_order"]);
             Assert.Equal(0L, result["send_errors"]);
+            Assert.Equal(0, result["connections_ended"]);
             // The kernel's part of the server's CPU is reported beside the whole (the relay runs in this process).
             var kernel = (double)result["server_kernel_us_per_delivery"]!;
             Assert.InRange(kernel, double.Epsilon, (double)result["server_us_per_delivery"]!);
