@@ -46,7 +46,22 @@ internal sealed class FanoutScenario(Target target, int sessions, int viewers, i
     {
         private long _last;
 
-        public void OnMessage(RawWsClient client, ReadOnlySpan<byte> message) => _last = scenario.Check(message, session, _last);
+        public int Session => session;
+
+        public long Last => Volatile.Read(ref _last);
+
+        public void OnMessage(RawWsClient client, ReadOnlySpan<byte> message) => Volatile.Write(ref _last, scenario.Check(message, session, _last));
+    }
+
+    private readonly List<ViewerCheck> _checks = [];
+
+    /// <summary>Every viewer connection, in no particular order.</summary>
+    internal IReadOnlyList<RawWsClient> Viewers
+    {
+        get
+        {
+            lock (_all) return _all.Where(c => !_hosts.Any(h => h?.Client == c)).ToList();
+        }
     }
 
     public async Task SetUpAsync(CancellationToken ct)
@@ -55,8 +70,13 @@ internal sealed class FanoutScenario(Target target, int sessions, int viewers, i
         await Parallel.ForEachAsync(Enumerable.Range(0, sessions), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = ct }, async (s, token) =>
         {
             var (_, members) = await target.OpenSessionAsync(viewers, token);
-            foreach (var viewer in members.Skip(1)) viewer.OnMessage = new ViewerCheck(this, s).OnMessage;
-            lock (_all) _all.AddRange(members);
+            var checks = members.Skip(1).Select(viewer => (viewer, check: new ViewerCheck(this, s))).ToList();
+            foreach (var (viewer, check) in checks) viewer.OnMessage = check.OnMessage;
+            lock (_all)
+            {
+                _all.AddRange(members);
+                _checks.AddRange(checks.Select(c => c.check));
+            }
             _hosts[s] = new Host(members[0], BuildFrame(s));
         });
     }
@@ -207,6 +227,12 @@ internal sealed class FanoutScenario(Target target, int sessions, int viewers, i
         // A connection that ended mid-run loses its later messages with no gap to show for it; say so, and why.
         RawWsClient[] ended;
         lock (_all) ended = _all.Where(c => c.Closed.IsCompleted).ToArray();
+        // The pacer kept sending through the grace, so a viewer still far behind its host stopped receiving: a stalled
+        // stream. All of a session's viewers behind points at the host's side, one alone at that viewer's.
+        var behindBy = Math.Max(2, (long)(_perHostRate / 2));
+        ViewerCheck[] behind;
+        lock (_all) behind = _checks.Where(c => c.Last < Interlocked.Read(ref _hosts[c.Session].Counter) - behindBy).ToArray();
+        var sessionsAllBehind = behind.GroupBy(c => c.Session).Count(g => g.Count() == viewers);
         var lat = window.Latency;
         var lagP99 = window.PacerLag.TotalCount > 0 ? window.PacerLag.GetValueAtPercentile(99) / 1000.0 : 0;
         var generatorSaturated = skipped > 0 || lagP99 > 5 || (cpu.MachineSaturated && cpu.SelfPercent >= cpu.ServerPercent);
@@ -230,6 +256,8 @@ internal sealed class FanoutScenario(Target target, int sessions, int viewers, i
             ["out_of_order"] = Interlocked.Read(ref _outOfOrder),
             ["send_errors"] = _sendErrors,
             ["connections_ended"] = ended.Length,
+            ["viewers_behind"] = behind.Length,
+            ["sessions_all_viewers_behind"] = sessionsAllBehind,
             ["first_end_reason"] = ended.Select(c => c.Closed.Exception?.InnerException?.Message ?? "closed").FirstOrDefault(),
             ["skipped_sends"] = skipped,
             ["pacer_lag_p99_ms"] = lagP99,

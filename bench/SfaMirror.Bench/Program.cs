@@ -121,6 +121,7 @@ static string Describe(Dictionary<string, object?> r) =>
     $"fanout: {r["sessions"]}x(1+{r["viewers"]}) at {r["rate_per_host"]}/s per host: {r["deliveries_per_s"]} deliveries/s, " +
     $"latency p50 {r["p50_ms"]} p99 {r["p99_ms"]} p99.9 {r["p999_ms"]} max {r["max_ms"]} ms, lost {r["lost"]}, misrouted {r["misrouted"]}, out-of-order {r["out_of_order"]}, " +
     ((int)r["connections_ended"]! > 0 ? $"CONNECTIONS ENDED {r["connections_ended"]} ({r["first_end_reason"]}), " : "") +
+    ((int)r["viewers_behind"]! > 0 ? $"VIEWERS BEHIND {r["viewers_behind"]} (sessions with all behind {r["sessions_all_viewers_behind"]}), " : "") +
     $"server {r["server_cpu_pct"]}% CPU = {r["server_us_per_delivery"]} us/delivery ({r["server_kernel_us_per_delivery"]} in the kernel), generator {r["generator_cpu_pct"]}% ({r["generator_us_per_delivery"]} us/delivery), " +
     $"pacer lag p99 {r["pacer_lag_p99_ms"]} ms, skipped sends {r["skipped_sends"]}" +
     ((bool)r["generator_saturated"]! ? "  [GENERATOR SATURATED]" : "") + ((bool)r["machine_saturated"]! ? "  [MACHINE SATURATED]" : "");

@@ -33,9 +33,37 @@ public sealed class LoadGeneratorTests
             Assert.Equal(0L, result["out_of_order"]);
             Assert.Equal(0L, result["send_errors"]);
             Assert.Equal(0, result["connections_ended"]);
+            Assert.Equal(0, result["viewers_behind"]);
             // The kernel's part of the server's CPU is reported beside the whole (the relay runs in this process).
             var kernel = (double)result["server_kernel_us_per_delivery"]!;
             Assert.InRange(kernel, double.Epsilon, (double)result["server_us_per_delivery"]!);
+        }
+        finally
+        {
+            await scenario.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Fanout_names_a_viewer_that_stopped_receiving_and_not_its_session()
+    {
+        await using var server = await RelayServer.StartAsync();
+        using var cts = new CancellationTokenSource(Bound);
+        var scenario = new FanoutScenario(Target(server), sessions: 2, viewers: 3, payloadBytes: 256);
+        await scenario.SetUpAsync(cts.Token);
+        try
+        {
+            var dropped = scenario.Viewers[0];
+            dropped.Abort();
+            await dropped.Closed.ContinueWith(_ => { }).WaitAsync(Bound);
+            scenario.SetRate(20);
+            var result = await scenario.MeasureAsync(warmupSeconds: 0.2, measureSeconds: 1, cts.Token);
+
+            Assert.True((long)result["lost"]! > 0);
+            Assert.Equal(0L, result["gaps"]); // the loss leaves no gap: why the two counts below exist
+            Assert.Equal(1, result["connections_ended"]);
+            Assert.Equal(1, result["viewers_behind"]);
+            Assert.Equal(0, result["sessions_all_viewers_behind"]);
         }
         finally
         {
