@@ -15,55 +15,56 @@ public sealed class LoadGeneratorTests
     [Fact]
     public async Task Fanout_counts_every_update_delivered_once_in_order_to_its_own_session()
     {
-        // Pings every 0.2 s and a 1.2 s timeout, inside a 2.5 s run: viewers never speak, so only answered
+        // Pings every 0.2 s and a 1.2 s timeout, inside a 2.3 s run: viewers never speak, so only answered
         // pings keep them through it (the timeout leaves room for a busy test machine).
         await using var server = await RelayServer.StartAsync(("KeepAliveIntervalSeconds", "0.2"), ("KeepAliveTimeoutSeconds", "1.2"));
-        using var cts = new CancellationTokenSource(Bound);
-        var scenario = new FanoutScenario(Target(server), sessions: 4, viewers: 3, payloadBytes: 1024);
-        await scenario.SetUpAsync(cts.Token);
-        try
-        {
-            scenario.SetRate(20);
-            var result = await scenario.MeasureAsync(warmupSeconds: 0.5, measureSeconds: 2, cts.Token);
 
-            Assert.True((long)result["expected"]! >= 4 * 3 * 20, $"expected {result["expected"]}");
-            Assert.Equal(result["expected"], result["delivered"]);
-            Assert.Equal(0L, result["lost"]);
-            Assert.Equal(0L, result["misrouted"]);
-            Assert.Equal(0L, result["out_of_order"]);
-            Assert.Equal(0L, result["send_errors"]);
-            Assert.Equal(0, result["connections_ended"]);
-            Assert.Equal(0, result["viewers_behind"]);
-            // The kernel's part of the server's CPU is reported beside the whole (the relay runs in this process).
-            var kernel = (double)result["server_kernel_us_per_delivery"]!;
-            Assert.InRange(kernel, double.Epsilon, (double)result["server_us_per_delivery"]!);
-        }
-        finally
-        {
-            await scenario.StopAsync();
-        }
+        var result = await MeasureFanoutAsync(server, sessions: 4, payloadBytes: 1024, measureSeconds: 2, before: _ => Task.CompletedTask);
+
+        Assert.True((long)result["expected"]! >= 4 * 3 * 20, $"expected {result["expected"]}");
+        Assert.Equal(result["expected"], result["delivered"]);
+        Assert.Equal(0L, result["lost"]);
+        Assert.Equal(0L, result["misrouted"]);
+        Assert.Equal(0L, result["out_of_order"]);
+        Assert.Equal(0L, result["send_errors"]);
+        Assert.Equal(0, result["connections_ended"]);
+        Assert.Equal(0, result["viewers_behind"]);
+        // The kernel's part of the server's CPU is reported beside the whole (the relay runs in this process).
+        var kernel = (double)result["server_kernel_us_per_delivery"]!;
+        Assert.InRange(kernel, double.Epsilon, (double)result["server_us_per_delivery"]!);
     }
 
     [Fact]
     public async Task Fanout_names_a_viewer_that_stopped_receiving_and_not_its_session()
     {
         await using var server = await RelayServer.StartAsync();
-        using var cts = new CancellationTokenSource(Bound);
-        var scenario = new FanoutScenario(Target(server), sessions: 2, viewers: 3, payloadBytes: 256);
-        await scenario.SetUpAsync(cts.Token);
-        try
+
+        var result = await MeasureFanoutAsync(server, sessions: 2, payloadBytes: 256, measureSeconds: 1, before: async scenario =>
         {
             var dropped = scenario.Viewers[0];
             dropped.Abort();
             await dropped.Closed.ContinueWith(_ => { }).WaitAsync(Bound);
-            scenario.SetRate(20);
-            var result = await scenario.MeasureAsync(warmupSeconds: 0.2, measureSeconds: 1, cts.Token);
+        });
 
-            Assert.True((long)result["lost"]! > 0);
-            Assert.Equal(0L, result["gaps"]); // the loss leaves no gap: why the two counts below exist
-            Assert.Equal(1, result["connections_ended"]);
-            Assert.Equal(1, result["viewers_behind"]);
-            Assert.Equal(0, result["sessions_all_viewers_behind"]);
+        Assert.True((long)result["lost"]! > 0);
+        Assert.Equal(0L, result["gaps"]); // the loss leaves no gap: why the two counts below exist
+        Assert.Equal(1, result["connections_ended"]);
+        Assert.Equal(1, result["viewers_behind"]);
+        Assert.Equal(0, result["sessions_all_viewers_behind"]);
+    }
+
+    /// <summary>Sessions of one host and 3 viewers at 20 updates/s per host; <paramref name="before"/> runs once they are set up.</summary>
+    private static async Task<Dictionary<string, object?>> MeasureFanoutAsync(
+        RelayServer server, int sessions, int payloadBytes, double measureSeconds, Func<FanoutScenario, Task> before)
+    {
+        using var cts = new CancellationTokenSource(Bound);
+        var scenario = new FanoutScenario(Target(server), sessions, viewers: 3, payloadBytes);
+        await scenario.SetUpAsync(cts.Token);
+        try
+        {
+            await before(scenario);
+            scenario.SetRate(20);
+            return await scenario.MeasureAsync(warmupSeconds: 0.3, measureSeconds, cts.Token);
         }
         finally
         {
