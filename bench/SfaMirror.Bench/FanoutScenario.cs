@@ -42,15 +42,17 @@ internal sealed class FanoutScenario(Target target, int sessions, int viewers, i
     }
 
     /// <summary>One viewer's view of its session's stream: the last counter it saw.</summary>
-    private sealed class ViewerCheck(FanoutScenario scenario, int session)
+    private sealed class ViewerCheck(FanoutScenario scenario, int session, RawWsClient client)
     {
         private long _last;
+
+        public RawWsClient Client => client;
 
         public int Session => session;
 
         public long Last => Volatile.Read(ref _last);
 
-        public void OnMessage(RawWsClient client, ReadOnlySpan<byte> message) => Volatile.Write(ref _last, scenario.Check(message, session, _last));
+        public void OnMessage(RawWsClient from, ReadOnlySpan<byte> message) => Volatile.Write(ref _last, scenario.Check(message, session, _last));
     }
 
     private readonly List<ViewerCheck> _checks = [];
@@ -60,7 +62,7 @@ internal sealed class FanoutScenario(Target target, int sessions, int viewers, i
     {
         get
         {
-            lock (_all) return _all.Where(c => !_hosts.Any(h => h?.Client == c)).ToList();
+            lock (_all) return _checks.Select(c => c.Client).ToList();
         }
     }
 
@@ -70,12 +72,12 @@ internal sealed class FanoutScenario(Target target, int sessions, int viewers, i
         await Parallel.ForEachAsync(Enumerable.Range(0, sessions), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = ct }, async (s, token) =>
         {
             var (_, members) = await target.OpenSessionAsync(viewers, token);
-            var checks = members.Skip(1).Select(viewer => (viewer, check: new ViewerCheck(this, s))).ToList();
-            foreach (var (viewer, check) in checks) viewer.OnMessage = check.OnMessage;
+            var checks = members.Skip(1).Select(viewer => new ViewerCheck(this, s, viewer)).ToList();
+            foreach (var check in checks) check.Client.OnMessage = check.OnMessage;
             lock (_all)
             {
                 _all.AddRange(members);
-                _checks.AddRange(checks.Select(c => c.check));
+                _checks.AddRange(checks);
             }
             _hosts[s] = new Host(members[0], BuildFrame(s));
         });
