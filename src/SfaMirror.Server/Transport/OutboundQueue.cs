@@ -208,7 +208,6 @@ public sealed class OutboundQueue : IValueTaskSource
         }
         var bytes = FrameBytes(batch);
         var written = writer.TryWriteNow(batch, bytes, out var rest);
-        batch.Clear();
         lock (_lock)
         {
             _bytes -= bytes;

@@ -92,21 +92,15 @@ public sealed partial class RelayConnection
         try
         {
             int sent;
-            SocketError error;
             try
             {
-                sent = _socket!.Send(buffer, 0, length, SocketFlags.None, out error);
+                sent = SendNow(_socket!, buffer.AsSpan(0, length));
             }
             catch (ObjectDisposedException)
             {
-                error = SocketError.Shutdown;
-                sent = 0;
+                sent = -1;
             }
-            if (error == SocketError.WouldBlock)
-            {
-                sent = 0;
-            }
-            else if (error != SocketError.Success)
+            if (sent < 0)
             {
                 Abort();
                 return false;
@@ -158,8 +152,12 @@ public sealed partial class RelayConnection
     {
         while (!data.IsEmpty)
         {
-            var sent = socket.Send(data.Span, SocketFlags.None, out var error);
-            if (error == SocketError.WouldBlock)
+            var sent = SendNow(socket, data.Span);
+            if (sent < 0)
+            {
+                return false;
+            }
+            if (sent == 0)
             {
                 // The peer's window is full: wait for room, cut by ConnectionTimeouts after SendTimeoutSeconds.
                 Volatile.Write(ref _flushStartedAt, Stopwatch.GetTimestamp());
@@ -172,13 +170,21 @@ public sealed partial class RelayConnection
                     Volatile.Write(ref _flushStartedAt, 0);
                 }
             }
-            else if (error != SocketError.Success)
-            {
-                return false;
-            }
             data = data[sent..];
         }
         return true;
+    }
+
+    /// <summary>One send that never waits: the bytes the socket took (0 when its buffer is full), or -1 when the connection is gone.</summary>
+    private static int SendNow(Socket socket, ReadOnlySpan<byte> data)
+    {
+        var sent = socket.Send(data, SocketFlags.None, out var error);
+        return error switch
+        {
+            SocketError.Success => sent,
+            SocketError.WouldBlock => 0,
+            _ => -1,
+        };
     }
 
     private async ValueTask<bool> WriteToPipeAsync(byte[] frame)
