@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging.Console;
+
 namespace SfaMirror.Server;
 
 /// <summary>Host settings: the listening port (<c>PORT</c>, as Railway and Heroku set it), Kestrel limits and logging.</summary>
@@ -32,6 +34,14 @@ public static class RelayHostBuilderExtensions
         // category is enabled at all; for a WebSocket that lives for hours they are ~2 KB held per
         // connection and CPU on every connect (docs/performance.md). Configuration can turn it back on.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        // A log collector that stops reading stdout must not stop the relay. By default the console logger makes
+        // a thread that logs wait once its queue is full, and here that thread is an I/O thread serving many
+        // connections (InlineIo). Dropping lines instead keeps every session live, and the logger writes how many
+        // it dropped once output flows again; Logging:Console:QueueFullMode=Wait brings the blocking back.
+        if (builder.Configuration["Logging:Console:QueueFullMode"] is null)
+        {
+            builder.Services.Configure<ConsoleLoggerOptions>(o => o.QueueFullMode = ConsoleLoggerQueueFullMode.DropWrite);
+        }
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;

@@ -1,16 +1,19 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 
 namespace SfaMirror.Server.Tests.Infrastructure;
 
 /// <summary>
-/// A relay node in a process of its own (<c>dotnet SfaMirror.Server.dll</c>, configured through the
-/// environment as in production), so that a test can kill it without a goodbye (SIGKILL).
+/// A relay in a process of its own (<c>dotnet SfaMirror.Server.dll</c>, configured through the
+/// environment as in production), so that a test can kill it without a goodbye (SIGKILL) or leave its
+/// output unread.
 /// </summary>
 public sealed class RelayProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly StringBuilder _output = new();
 
     private RelayProcess(Process process, int port)
     {
@@ -20,7 +23,20 @@ public sealed class RelayProcess : IAsyncDisposable
 
     public Uri WebSocketUri { get; }
 
-    public static async Task<RelayProcess> StartAsync(RedisServerProcess redis, string keyPrefix, params (string Key, string Value)[] settings)
+    /// <summary>A node of a cluster sharing <paramref name="redis"/>; <paramref name="settings"/> are <c>Relay</c> options.</summary>
+    public static Task<RelayProcess> StartAsync(RedisServerProcess redis, string keyPrefix, params (string Key, string Value)[] settings) =>
+        StartCoreAsync(readOutput: true,
+            [("Relay__Redis", redis.ConnectionString), ("Relay__RedisKeyPrefix", keyPrefix), .. settings.Select(s => ($"Relay__{s.Key}", s.Value))]);
+
+    /// <summary>
+    /// A relay with sessions in memory, configured by environment variables (full names, such as
+    /// <c>Logging__Console__MaxQueueLength</c>). With <paramref name="readOutput"/> false nobody reads its
+    /// stdout and stderr until <see cref="ReadOutput"/>: the pipes fill, as behind a stalled log collector.
+    /// </summary>
+    public static Task<RelayProcess> StartInMemoryAsync(bool readOutput, params (string Name, string Value)[] environment) =>
+        StartCoreAsync(readOutput, environment);
+
+    private static async Task<RelayProcess> StartCoreAsync(bool readOutput, (string Name, string Value)[] environment)
     {
         var port = FreePort();
         var dll = Path.Combine(AppContext.BaseDirectory, "SfaMirror.Server.dll");
@@ -28,18 +44,16 @@ public sealed class RelayProcess : IAsyncDisposable
         info.ArgumentList.Add(dll);
         info.Environment.Remove("ASPNETCORE_URLS");
         info.Environment["PORT"] = port.ToString();
-        info.Environment["Relay__Redis"] = redis.ConnectionString;
-        info.Environment["Relay__RedisKeyPrefix"] = keyPrefix;
-        foreach (var (key, value) in settings)
+        foreach (var (name, value) in environment)
         {
-            info.Environment[$"Relay__{key}"] = value;
+            info.Environment[name] = value;
         }
         var process = Process.Start(info) ?? throw new InvalidOperationException("relay process did not start");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
         var node = new RelayProcess(process, port);
+        if (readOutput)
+        {
+            node.ReadOutput();
+        }
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
         var deadline = Stopwatch.StartNew();
         while (true)
@@ -60,6 +74,39 @@ public sealed class RelayProcess : IAsyncDisposable
                 throw new InvalidOperationException("relay process did not become healthy");
             }
             await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Starts draining stdout and stderr into <see cref="Output"/>; call once.</summary>
+    public void ReadOutput()
+    {
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    /// <summary>Everything read from stdout and stderr so far, one line each.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_output)
+        {
+            _output.AppendLine(line);
         }
     }
 
