@@ -41,6 +41,17 @@ public sealed class LogOutputTests
         Assert.Contains("message(s) dropped", relay.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Relay_shuts_down_on_SIGTERM_while_nobody_reads_its_log()
+    {
+        await using var relay = await StartWithUnreadLogAsync();
+        await using var host = await TestClient.ConnectAsync(relay.WebSocketUri);
+        await CreateManySessionsAsync(host);
+
+        Assert.True(await relay.TerminateAsync(TimeSpan.FromSeconds(10)), "the relay did not exit within 10 s of SIGTERM");
+        Assert.Equal(1012, (int?)await host.WaitClosedAsync());
+    }
+
     private static Task<RelayProcess> StartWithUnreadLogAsync() =>
         RelayProcess.StartInMemoryAsync(readOutput: false,
             ("Logging__Console__MaxQueueLength", "16"),
