@@ -5,9 +5,9 @@ namespace SfaMirror.Server.Tests.Observability;
 /// <summary>The relay's log is written to stdout; whoever reads it (a terminal, a container's log driver) may stall.</summary>
 public sealed class LogOutputTests
 {
-    // Every CREATE_SESSION logs a line (and the session left behind ends with another): 600 of them are well past
-    // a 64 KiB pipe and a console-logger queue cut to 16 lines, where a blocking logger would hold the relay's thread.
-    private const int SessionsCreated = 600;
+    // Every CREATE_SESSION logs a line of about 110 bytes: 1,500 of them are well past a 64 KiB pipe and a
+    // console-logger queue cut to 16 lines, where a blocking logger would hold the relay's thread.
+    private const int SessionsCreated = 1500;
 
     [Fact]
     public async Task Relay_keeps_relaying_while_nobody_reads_its_log()
