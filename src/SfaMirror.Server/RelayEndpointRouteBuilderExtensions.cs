@@ -3,7 +3,7 @@ using SfaMirror.Server.Transport;
 namespace SfaMirror.Server;
 
 /// <summary>Maps the relay's WebSocket endpoints (<c>/</c> and <c>/ws</c>) and its health endpoint.</summary>
-public static class RelayEndpointRouteBuilderExtensions
+internal static class RelayEndpointRouteBuilderExtensions
 {
     public static WebApplication UseRelay(this WebApplication app)
     {

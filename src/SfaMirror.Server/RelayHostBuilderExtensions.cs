@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging.Console;
 namespace SfaMirror.Server;
 
 /// <summary>Host settings: the listening port (<c>PORT</c>, as Railway and Heroku set it), Kestrel limits and logging.</summary>
-public static class RelayHostBuilderExtensions
+internal static class RelayHostBuilderExtensions
 {
     public static WebApplicationBuilder ConfigureRelayHost(this WebApplicationBuilder builder)
     {

@@ -7,7 +7,7 @@ namespace SfaMirror.Server;
 /// (<c>appsettings.json</c>, or environment variables such as <c>Relay__MaxMessageBytes</c>).
 /// The defaults are the ones PROTOCOL.md names.
 /// </summary>
-public sealed class RelayOptions
+internal sealed class RelayOptions
 {
     public const string SectionName = "Relay";
 

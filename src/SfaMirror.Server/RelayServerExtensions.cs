@@ -8,7 +8,7 @@ namespace SfaMirror.Server;
 /// The whole server in two calls, used by Program and by the test hosts alike, so that what the tests
 /// start is exactly what production runs: the relay, observability, the admin page and the browser console.
 /// </summary>
-public static class RelayServerExtensions
+internal static class RelayServerExtensions
 {
     public static IServiceCollection AddRelayServer(this IServiceCollection services, IConfiguration configuration)
     {

@@ -12,7 +12,7 @@ using SfaMirror.Server.Transport;
 namespace SfaMirror.Server;
 
 /// <summary>Registers the relay: options, transport, sessions, the backplane and observability.</summary>
-public static class RelayServiceCollectionExtensions
+internal static class RelayServiceCollectionExtensions
 {
     public static IServiceCollection AddRelay(this IServiceCollection services, IConfiguration configuration)
     {

@@ -10,7 +10,7 @@ namespace SfaMirror.Server.Admin;
 /// Maps the admin page: <c>/admin</c> (the page, a login form when no token is stored) and
 /// <c>/admin/api/stats</c> (JSON, Bearer token). Both answer 404 when <c>Relay:AdminToken</c> is empty.
 /// </summary>
-public static class AdminExtensions
+internal static class AdminExtensions
 {
     /// <summary>How many sessions the page lists at most; the counts above it are always complete.</summary>
     private const int MaxListedSessions = 200;

@@ -3,13 +3,13 @@ using SfaMirror.Server.Protocol;
 namespace SfaMirror.Server.Backplane;
 
 /// <summary>A session member connected to this node, as the <see cref="SessionHub"/> sees it.</summary>
-public interface ILocalMember
+internal interface ILocalMember
 {
     /// <summary>Unique across every node of a cluster.</summary>
     string MemberId { get; }
 
     /// <summary>Queues a frame for the member without waiting.</summary>
-    void Send(byte[] frame, StateKind? coalesceAs, string? sessionCode);
+    void Send(OutboundFrame frame);
 
     /// <summary>The session ended (by its host or by expiry); the member is no longer in it.</summary>
     void OnSessionEnded(string sessionCode);

@@ -7,7 +7,7 @@ namespace SfaMirror.Server.Backplane;
 /// order: the in-memory store calls it directly while it holds the session, the Redis store calls it
 /// from its pub/sub subscription. Either way the frames reach members along the same path.
 /// </summary>
-public interface ISessionEventSink
+internal interface ISessionEventSink
 {
     /// <summary>A reply meant for one member only (<c>SESSION_CREATED</c>, or <c>SESSION_JOINED</c> with the state after it).
     /// Marks the member as receiving the session's broadcasts from here on.</summary>

@@ -7,7 +7,7 @@ namespace SfaMirror.Server.Backplane;
 /// and reports what members must be told to the <see cref="ISessionEventSink"/>, in the same order the
 /// operations took effect. Request ids are raw JSON, echoed into the replies the store encodes.
 /// </summary>
-public interface ISessionStore
+internal interface ISessionStore
 {
     /// <summary>Creates a session under <paramref name="code"/> with the member as its host.</summary>
     ValueTask<StoreStatus> CreateAsync(string code, string memberId, string resumeToken, ReadOnlyMemory<byte> requestId, CancellationToken cancellationToken);

@@ -5,7 +5,7 @@ namespace SfaMirror.Server.Backplane;
 /// member in it: subscribe before a local connection creates or joins, unsubscribe after it left.
 /// Calls are counted per session; the in-memory store needs none of this.
 /// </summary>
-public interface ISessionSubscriptions
+internal interface ISessionSubscriptions
 {
     ValueTask SubscribeAsync(string sessionCode, CancellationToken cancellationToken);
 

@@ -8,7 +8,7 @@ namespace SfaMirror.Server.Backplane;
 /// every event a store reports lands here and is queued to the local members it concerns. Queuing
 /// never waits, so a slow member never delays a broadcast.
 /// </summary>
-public sealed class SessionHub : ISessionEventSink
+internal sealed class SessionHub : ISessionEventSink
 {
     private readonly ConcurrentDictionary<string, LocalGroup> _groups = new(StringComparer.Ordinal);
 
@@ -72,9 +72,9 @@ public sealed class SessionHub : ISessionEventSink
                     continue;
                 }
                 slot.Active = true;
-                slot.Member.Send(reply, null, null);
-                if (customerState is not null) slot.Member.Send(customerState, null, null);
-                if (productState is not null) slot.Member.Send(productState, null, null);
+                slot.Member.Send(reply);
+                if (customerState is not null) slot.Member.Send(customerState);
+                if (productState is not null) slot.Member.Send(productState);
                 return;
             }
         }
@@ -86,13 +86,14 @@ public sealed class SessionHub : ISessionEventSink
         {
             return;
         }
+        var outbound = new OutboundFrame(frame, coalesceAs is { } kind ? new StateCoalesceKey(sessionCode, kind) : null);
         lock (group)
         {
             foreach (var slot in group.Slots)
             {
                 if (slot.Active && slot.Member.MemberId != exceptMemberId)
                 {
-                    slot.Member.Send(frame, coalesceAs, sessionCode);
+                    slot.Member.Send(outbound);
                 }
             }
         }
@@ -134,7 +135,7 @@ public sealed class SessionHub : ISessionEventSink
             {
                 if (slot.Active)
                 {
-                    slot.Member.Send(slot.Member.MemberId == requesterMemberId ? requesterFrame : othersFrame, null, null);
+                    slot.Member.Send(slot.Member.MemberId == requesterMemberId ? requesterFrame : othersFrame);
                 }
             }
         }
@@ -152,6 +153,8 @@ public sealed class SessionHub : ISessionEventSink
             _groups.TryRemove(new KeyValuePair<string, LocalGroup>(code, group));
         }
     }
+
+    private sealed record StateCoalesceKey(string Code, StateKind Kind);
 
     private sealed class LocalGroup
     {

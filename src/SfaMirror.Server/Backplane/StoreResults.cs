@@ -2,22 +2,22 @@ using SfaMirror.Server.Protocol;
 
 namespace SfaMirror.Server.Backplane;
 
-public readonly record struct JoinResult(StoreStatus Status, MemberRole Role, int Members);
+internal readonly record struct JoinResult(StoreStatus Status, MemberRole Role, int Members);
 
-public readonly record struct UpdateResult(StoreStatus Status, int Delivered, long Seq);
+internal readonly record struct UpdateResult(StoreStatus Status, int Delivered, long Seq);
 
 /// <summary><paramref name="Frame"/> is the state message to send, null when that state is not set.</summary>
-public readonly record struct ReadResult(StoreStatus Status, byte[]? Frame);
+internal readonly record struct ReadResult(StoreStatus Status, byte[]? Frame);
 
-public readonly record struct LeaveResult(bool WasMember, MemberRole Role, int MembersLeft);
+internal readonly record struct LeaveResult(bool WasMember, MemberRole Role, int MembersLeft);
 
 /// <summary>What one lifecycle sweep did, for the log.</summary>
-public sealed record SweepResult(IReadOnlyList<string> Deleted, IReadOnlyList<string> Expired)
+internal sealed record SweepResult(IReadOnlyList<string> Deleted, IReadOnlyList<string> Expired)
 {
     public static readonly SweepResult Empty = new([], []);
 }
 
-public readonly record struct StoreStats(int Sessions, int Members);
+internal readonly record struct StoreStats(int Sessions, int Members);
 
 /// <summary>A live session as the admin page shows it: never a payload.</summary>
-public sealed record SessionInfo(string Code, int Hosts, int Viewers, DateTimeOffset CreatedAt, DateTimeOffset LastActivity, long Seq);
+internal sealed record SessionInfo(string Code, int Hosts, int Viewers, DateTimeOffset CreatedAt, DateTimeOffset LastActivity, long Seq);

@@ -1,7 +1,7 @@
 namespace SfaMirror.Server.Backplane;
 
 /// <summary>The outcome of a store operation that can be refused.</summary>
-public enum StoreStatus : byte
+internal enum StoreStatus : byte
 {
     Ok,
     /// <summary>No live session has this code.</summary>

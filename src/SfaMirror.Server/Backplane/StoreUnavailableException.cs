@@ -1,4 +1,4 @@
 namespace SfaMirror.Server.Backplane;
 
 /// <summary>Thrown by a store that cannot reach its backing service (Redis); the client gets <c>STORE_UNAVAILABLE</c>.</summary>
-public sealed class StoreUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+internal sealed class StoreUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

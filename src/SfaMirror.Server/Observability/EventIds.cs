@@ -1,7 +1,7 @@
 namespace SfaMirror.Server.Observability;
 
 /// <summary>Every log event id, in one place, so that they stay stable and unique.</summary>
-public static class EventIds
+internal static class EventIds
 {
     // Transport: 1xx
     public const int ConnectionOpened = 100;

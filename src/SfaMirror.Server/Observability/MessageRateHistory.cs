@@ -4,7 +4,7 @@ namespace SfaMirror.Server.Observability;
 /// Messages per second in and out over the last minutes, sampled once a second into a small ring buffer,
 /// so that the admin page has the whole chart as soon as it opens. One sampler writes; readers copy.
 /// </summary>
-public sealed class MessageRateHistory
+internal sealed class MessageRateHistory
 {
     /// <summary>Five minutes of one-second samples.</summary>
     public const int Capacity = 300;

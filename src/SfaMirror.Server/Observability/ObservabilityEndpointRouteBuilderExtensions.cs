@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 namespace SfaMirror.Server.Observability;
 
 /// <summary>Maps <c>/metrics</c> (Prometheus text format) and <c>/readyz</c> (JSON; 503 while the store cannot serve).</summary>
-public static class ObservabilityEndpointRouteBuilderExtensions
+internal static class ObservabilityEndpointRouteBuilderExtensions
 {
     public static IEndpointRouteBuilder MapObservability(this IEndpointRouteBuilder endpoints)
     {

@@ -4,7 +4,7 @@ using OpenTelemetry.Resources;
 namespace SfaMirror.Server.Observability;
 
 /// <summary>Registers metrics export (OpenTelemetry, Prometheus format), readiness checks and the message-rate sampler.</summary>
-public static class ObservabilityServiceCollectionExtensions
+internal static class ObservabilityServiceCollectionExtensions
 {
     public const string ReadyTag = "ready";
 

@@ -7,7 +7,7 @@ namespace SfaMirror.Server.Observability;
 /// The relay's instruments (System.Diagnostics.Metrics, exported at <c>/metrics</c>). Tags are a small fixed
 /// set (message type, error code, state kind, role): never a session code or connection id.
 /// </summary>
-public sealed class RelayMetrics
+internal sealed class RelayMetrics
 {
     public const string MeterName = "SfaMirror.Relay";
 

@@ -4,7 +4,7 @@ namespace SfaMirror.Server.Protocol;
 /// The <c>ERROR</c> codes of PROTOCOL.md and their messages. Where the original Node.js server had
 /// a message, its words are kept so that old apps showing it keep showing the same text.
 /// </summary>
-public static class ErrorCodes
+internal static class ErrorCodes
 {
     public const string InvalidJson = "INVALID_JSON";
     public const string InvalidMessage = "INVALID_MESSAGE";

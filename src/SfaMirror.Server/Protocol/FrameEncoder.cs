@@ -8,7 +8,7 @@ namespace SfaMirror.Server.Protocol;
 /// Encodes every server-to-client frame. Each frame is written once into a byte array that is then
 /// shared by all its recipients; payloads and request ids are copied in as the raw JSON they arrived as.
 /// </summary>
-public static class FrameEncoder
+internal static class FrameEncoder
 {
     private static readonly JsonWriterOptions WriterOptions = new()
     {

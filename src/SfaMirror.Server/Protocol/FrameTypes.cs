@@ -8,7 +8,7 @@ namespace SfaMirror.Server.Protocol;
 /// where each copy is written, and this returns one of a fixed set of constant strings (never text taken
 /// from the frame), which keeps the metric's tag set small.
 /// </summary>
-public static class FrameTypes
+internal static class FrameTypes
 {
     private const string Other = "OTHER";
 

@@ -5,7 +5,7 @@ namespace SfaMirror.Server.Protocol;
 /// the frame they arrived in (valid only while that frame is being handled), so a payload is never
 /// re-serialized and a numeric request id keeps its exact text.
 /// </summary>
-public readonly struct InboundMessage
+internal readonly struct InboundMessage
 {
     public required MessageKind Kind { get; init; }
 

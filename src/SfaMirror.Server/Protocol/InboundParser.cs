@@ -7,7 +7,7 @@ namespace SfaMirror.Server.Protocol;
 /// <c>type</c>, <c>sessionId</c> and <c>requestId</c> are read, <c>payload</c> is kept as the raw slice it
 /// arrived in, and the whole frame is checked to be well-formed JSON within the depth limit.
 /// </summary>
-public static class InboundParser
+internal static class InboundParser
 {
     private static ReadOnlySpan<byte> TypeProperty => "type"u8;
     private static ReadOnlySpan<byte> SessionIdProperty => "sessionId"u8;

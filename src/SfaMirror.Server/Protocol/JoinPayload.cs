@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace SfaMirror.Server.Protocol;
 
 /// <summary>Reads the one field the relay itself looks at inside a payload: <c>JOIN_SESSION.payload.resumeToken</c>.</summary>
-public static class JoinPayload
+internal static class JoinPayload
 {
     /// <summary>False when <c>resumeToken</c> is present but not a string (or null).</summary>
     public static bool TryReadResumeToken(ReadOnlyMemory<byte> payload, out string? resumeToken)

@@ -1,13 +1,13 @@
 namespace SfaMirror.Server.Protocol;
 
 /// <summary>A member's role in a session: the host created it (or resumed it), viewers joined it.</summary>
-public enum MemberRole : byte
+internal enum MemberRole : byte
 {
     Viewer = 0,
     Host = 1,
 }
 
-public static class MemberRoles
+internal static class MemberRoles
 {
     public static string Name(MemberRole role) => role == MemberRole.Host ? "host" : "viewer";
 }

@@ -1,7 +1,7 @@
 namespace SfaMirror.Server.Protocol;
 
 /// <summary>The message types a client may send (PROTOCOL.md, "Messages from clients").</summary>
-public enum MessageKind : byte
+internal enum MessageKind : byte
 {
     Unknown = 0,
     CreateSession,

@@ -1,7 +1,7 @@
 namespace SfaMirror.Server.Protocol;
 
 /// <summary>The wire names of every message type, in one place.</summary>
-public static class MessageTypes
+internal static class MessageTypes
 {
     public const string CreateSession = "CREATE_SESSION";
     public const string JoinSession = "JOIN_SESSION";

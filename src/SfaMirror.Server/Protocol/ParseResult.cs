@@ -4,7 +4,7 @@ namespace SfaMirror.Server.Protocol;
 /// The outcome of parsing one frame: a message, or the error code to answer with. A failed parse
 /// still carries the <c>sessionId</c> and <c>requestId</c> it could read, so that the error echoes them.
 /// </summary>
-public readonly struct ParseResult
+internal readonly struct ParseResult
 {
     public InboundMessage Message { get; init; }
 

@@ -1,13 +1,13 @@
 namespace SfaMirror.Server.Protocol;
 
 /// <summary>The two pieces of mirrored state a session holds.</summary>
-public enum StateKind : byte
+internal enum StateKind : byte
 {
     Customer = 0,
     Product = 1,
 }
 
-public static class StateKinds
+internal static class StateKinds
 {
     public static string MessageType(StateKind kind) =>
         kind == StateKind.Customer ? MessageTypes.ViewCustomer : MessageTypes.ViewProduct;

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using SfaMirror.Server.Backplane;
 using SfaMirror.Server.Observability;
 using SfaMirror.Server.Protocol;
-using SfaMirror.Server.Transport;
 
 namespace SfaMirror.Server.Sessions;
 
@@ -13,7 +12,7 @@ namespace SfaMirror.Server.Sessions;
 /// </summary>
 internal sealed partial class ClientSession : IConnectionHandler, ILocalMember
 {
-    private readonly RelayConnection _connection;
+    private readonly IClientConnection _connection;
     private readonly ISessionStore _store;
     private readonly ISessionSubscriptions _subscriptions;
     private readonly SessionHub _hub;
@@ -25,7 +24,7 @@ internal sealed partial class ClientSession : IConnectionHandler, ILocalMember
     private readonly Lock _gate = new();
     private string? _code;
 
-    public ClientSession(RelayConnection connection, string memberId, ISessionStore store, ISessionSubscriptions subscriptions,
+    public ClientSession(IClientConnection connection, string memberId, ISessionStore store, ISessionSubscriptions subscriptions,
         SessionHub hub, SessionCodeGenerator codes, RelayOptions options, RelayMetrics metrics, ILogger logger)
     {
         _connection = connection;
@@ -143,7 +142,7 @@ internal sealed partial class ClientSession : IConnectionHandler, ILocalMember
         _connection.Send(FrameEncoder.Error(errorCode, message ?? ErrorCodes.DefaultMessage(errorCode), msg.SessionId, msg.RequestId.Span));
     }
 
-    public void Send(byte[] frame, StateKind? coalesceAs, string? sessionCode) => _connection.Send(frame, coalesceAs, sessionCode);
+    public void Send(OutboundFrame frame) => _connection.Send(frame);
 
     public void OnSessionEnded(string sessionCode)
     {

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SfaMirror.Server.Backplane;
 using SfaMirror.Server.Observability;
-using SfaMirror.Server.Transport;
 
 namespace SfaMirror.Server.Sessions;
 
@@ -16,6 +15,6 @@ internal sealed class ClientSessionFactory(
     RelayMetrics metrics,
     ILogger<ClientSession> logger) : IConnectionHandlerFactory
 {
-    public IConnectionHandler Create(RelayConnection connection) =>
+    public IConnectionHandler Create(IClientConnection connection) =>
         new ClientSession(connection, node.MemberIdOf(connection.Id), store, subscriptions, hub, codes, options.Value, metrics, logger);
 }

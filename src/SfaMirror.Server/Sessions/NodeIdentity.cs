@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace SfaMirror.Server.Sessions;
 
 /// <summary>This process's identity among relay nodes; member ids are prefixed with it so they are unique cluster-wide.</summary>
-public sealed class NodeIdentity
+internal sealed class NodeIdentity
 {
     public string NodeId { get; } = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
 

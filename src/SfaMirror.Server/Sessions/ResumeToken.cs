@@ -8,7 +8,7 @@ namespace SfaMirror.Server.Sessions;
 /// The host's resume token: 192 random bits, handed to the host once. Only its SHA-256 hash is stored,
 /// so neither memory dumps nor Redis hold a usable token.
 /// </summary>
-public static class ResumeToken
+internal static class ResumeToken
 {
     public static string Create() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(24));
 

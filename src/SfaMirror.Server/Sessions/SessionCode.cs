@@ -1,7 +1,7 @@
 namespace SfaMirror.Server.Sessions;
 
 /// <summary>Session codes: six characters a person can read aloud and type (no 0/O, 1/I/L).</summary>
-public static class SessionCode
+internal static class SessionCode
 {
     public const string Alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
     public const int Length = 6;

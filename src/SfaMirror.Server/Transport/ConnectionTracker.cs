@@ -4,7 +4,7 @@ using SfaMirror.Server.Observability;
 namespace SfaMirror.Server.Transport;
 
 /// <summary>Every open connection of this node: for ids, counts, the send-queue gauge and closing all on shutdown.</summary>
-public sealed class ConnectionTracker
+internal sealed class ConnectionTracker
 {
     private readonly ConcurrentDictionary<long, RelayConnection> _open = new();
     private long _lastId;

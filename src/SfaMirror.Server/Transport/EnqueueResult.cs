@@ -1,6 +1,6 @@
 namespace SfaMirror.Server.Transport;
 
-public enum EnqueueResult : byte
+internal enum EnqueueResult : byte
 {
     Queued,
     /// <summary>A waiting state update of the same kind and session was replaced by this newer one.</summary>

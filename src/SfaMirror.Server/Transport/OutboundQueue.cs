@@ -7,12 +7,12 @@ namespace SfaMirror.Server.Transport;
 /// <summary>
 /// A connection's outbound messages not yet written to its socket, bounded in bytes. Many threads
 /// enqueue (never waiting); one send loop drains. While the queue holds more than the coalescing
-/// threshold, a relayed state update replaces the waiting one of the same kind and session in place,
-/// so a slow member skips intermediate states but always ends on the latest one.
+/// threshold, a frame with a coalescing key replaces the waiting frame with an equal key in place, so a
+/// slow member skips intermediate states but always ends on the latest one.
 /// The send loop parks on the queue itself (a reusable <see cref="IValueTaskSource"/>): waiting for the
 /// next frame allocates nothing and registers with no cancellation token; <see cref="Complete"/> wakes it.
 /// </summary>
-public sealed class OutboundQueue : IValueTaskSource
+internal sealed class OutboundQueue : IValueTaskSource
 {
     private readonly object _lock = new();
     private readonly int _coalesceAboveBytes;
@@ -21,8 +21,8 @@ public sealed class OutboundQueue : IValueTaskSource
     private ManualResetValueTaskSourceCore<bool> _wake = new() { RunContinuationsAsynchronously = true };
     private Queue<Entry> _pending = new();
     private Queue<Entry> _draining = new();
-    private Entry? _waitingCustomer;
-    private Entry? _waitingProduct;
+    /// <summary>Queued frames that carry a coalescing key, not yet taken by the send loop (a handful at most).</summary>
+    private readonly List<Entry> _coalescible = new(2);
     private long _bytes;
     private bool _parked;
     private bool _completed;
@@ -38,17 +38,15 @@ public sealed class OutboundQueue : IValueTaskSource
     /// <summary>Bytes queued or being written.</summary>
     public long QueuedBytes => Volatile.Read(ref _bytes);
 
-    /// <param name="frame">An encoded frame, possibly shared with other recipients; never modified.</param>
-    /// <param name="coalesceAs">The state kind when the frame is a relayed update that a newer one may replace.</param>
-    /// <param name="sessionCode">The session of a coalescible update.</param>
+    /// <param name="frame">An encoded message, possibly shared with other recipients; never modified.</param>
     /// <param name="control">A whole WebSocket control frame (ping, pong), written as it is; otherwise a message for a text frame.</param>
-    public EnqueueResult Enqueue(byte[] frame, StateKind? coalesceAs = null, string? sessionCode = null, bool control = false)
+    public EnqueueResult Enqueue(OutboundFrame frame, bool control = false)
     {
         var wake = false;
         EnqueueResult result;
         lock (_lock)
         {
-            result = EnqueueLocked(frame, coalesceAs, sessionCode, control);
+            result = EnqueueLocked(frame, control);
             if (result == EnqueueResult.Queued && _parked)
             {
                 _parked = false;
@@ -62,31 +60,40 @@ public sealed class OutboundQueue : IValueTaskSource
         return result;
     }
 
-    private EnqueueResult EnqueueLocked(byte[] frame, StateKind? coalesceAs, string? sessionCode, bool control)
+    private EnqueueResult EnqueueLocked(OutboundFrame frame, bool control)
     {
         if (_completed)
         {
             return EnqueueResult.Closed;
         }
-        if (coalesceAs is { } kind && _bytes > _coalesceAboveBytes)
+        var bytes = frame.Bytes;
+        var key = frame.CoalesceKey;
+        if (key is not null && _bytes > _coalesceAboveBytes)
         {
-            var waiting = kind == StateKind.Customer ? _waitingCustomer : _waitingProduct;
-            if (waiting is not null && waiting.SessionCode == sessionCode)
+            foreach (var waiting in _coalescible)
             {
-                _bytes += frame.Length - waiting.Frame.Length;
-                waiting.Frame = frame;
-                return EnqueueResult.Coalesced;
+                if (key.Equals(waiting.CoalesceKey))
+                {
+                    _bytes += bytes.Length - waiting.Frame.Length;
+                    waiting.Frame = bytes;
+                    return EnqueueResult.Coalesced;
+                }
             }
         }
-        if (_bytes + frame.Length > _maxQueuedBytes)
+        if (_bytes + bytes.Length > _maxQueuedBytes)
         {
             return EnqueueResult.Overflow;
         }
-        var entry = new Entry(frame, coalesceAs is null ? null : sessionCode, coalesceAs is not null, control, Stopwatch.GetTimestamp());
+        var entry = new Entry(bytes, key, control, Stopwatch.GetTimestamp());
         _pending.Enqueue(entry);
-        _bytes += frame.Length;
-        if (coalesceAs == StateKind.Customer) _waitingCustomer = entry;
-        else if (coalesceAs == StateKind.Product) _waitingProduct = entry;
+        _bytes += bytes.Length;
+        if (key is not null)
+        {
+            // One waiting entry per key: a newer one of a key already waiting replaces the older (above) only
+            // past the threshold; below it both are queued and the newer becomes the one to replace.
+            _coalescible.RemoveAll(e => key.Equals(e.CoalesceKey));
+            _coalescible.Add(entry);
+        }
         return EnqueueResult.Queued;
     }
 
@@ -104,8 +111,7 @@ public sealed class OutboundQueue : IValueTaskSource
                 if (_pending.Count > 0)
                 {
                     (_pending, _draining) = (_draining, _pending);
-                    _waitingCustomer = null;
-                    _waitingProduct = null;
+                    _coalescible.Clear();
                     return _draining;
                 }
                 if (_completed)
@@ -141,8 +147,7 @@ public sealed class OutboundQueue : IValueTaskSource
             {
                 foreach (var e in _pending) _bytes -= e.Frame.Length;
                 _pending.Clear();
-                _waitingCustomer = null;
-                _waitingProduct = null;
+                _coalescible.Clear();
             }
             if (_parked)
             {
@@ -202,8 +207,7 @@ public sealed class OutboundQueue : IValueTaskSource
                 return false;
             }
             (_pending, _draining) = (_draining, _pending);
-            _waitingCustomer = null;
-            _waitingProduct = null;
+            _coalescible.Clear();
             batch = _draining;
         }
         var bytes = FrameBytes(batch);
@@ -216,7 +220,7 @@ public sealed class OutboundQueue : IValueTaskSource
                 // What the socket did not take goes first, as raw bytes, to the send loop, which waits for room.
                 _bytes += rest.Length;
                 var resumed = new Queue<Entry>(_pending.Count + 1);
-                resumed.Enqueue(new Entry(rest, null, isRelayedState: false, isControl: true, Stopwatch.GetTimestamp()));
+                resumed.Enqueue(new Entry(rest, coalesceKey: null, isControl: true, Stopwatch.GetTimestamp()));
                 foreach (var entry in _pending)
                 {
                     resumed.Enqueue(entry);
@@ -259,12 +263,13 @@ public sealed class OutboundQueue : IValueTaskSource
     }
 
     /// <summary>One queued frame; its bytes may be swapped for a newer state while it waits.</summary>
-    public sealed class Entry(byte[] frame, string? sessionCode, bool isRelayedState, bool isControl, long enqueuedAt)
+    public sealed class Entry(byte[] frame, object? coalesceKey, bool isControl, long enqueuedAt)
     {
         public bool IsControl { get; } = isControl;
         public byte[] Frame { get; set; } = frame;
-        public string? SessionCode { get; } = sessionCode;
-        public bool IsRelayedState { get; } = isRelayedState;
+        /// <summary>The frame's coalescing key: set for relayed state, which the latency metric measures.</summary>
+        public object? CoalesceKey { get; } = coalesceKey;
+        public bool IsRelayedState => CoalesceKey is not null;
         /// <summary><see cref="Stopwatch.GetTimestamp"/> when first queued (kept when coalesced), for the latency metric.</summary>
         public long EnqueuedAt { get; } = enqueuedAt;
     }

@@ -3,7 +3,7 @@ using SfaMirror.Server.Observability;
 
 namespace SfaMirror.Server.Transport;
 
-public sealed partial class RelayConnection
+internal sealed partial class RelayConnection
 {
     private static partial class Log
     {

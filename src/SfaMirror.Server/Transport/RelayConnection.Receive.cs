@@ -6,10 +6,14 @@ using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Text.Unicode;
 
+using SfaMirror.Server.Protocol;
+
+using SfaMirror.Server.Sessions;
+
 namespace SfaMirror.Server.Transport;
 
 /// <summary>The receive side: RFC 6455 frames parsed straight from the connection's input pipe.</summary>
-public sealed partial class RelayConnection
+internal sealed partial class RelayConnection
 {
     // The frame being read (its payload may arrive over several reads) and the message it belongs to.
     private long _frameRemaining;

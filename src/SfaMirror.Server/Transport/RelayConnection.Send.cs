@@ -4,6 +4,8 @@ using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 
+using SfaMirror.Server.Protocol;
+
 namespace SfaMirror.Server.Transport;
 
 /// <summary>
@@ -16,7 +18,7 @@ namespace SfaMirror.Server.Transport;
 /// <c>SendTimeoutSeconds</c>. Connections without a socket of their own (upgraded through HTTP) write to
 /// their output pipe instead.
 /// </summary>
-public sealed partial class RelayConnection
+internal sealed partial class RelayConnection
 {
     private async Task SendLoopAsync()
     {

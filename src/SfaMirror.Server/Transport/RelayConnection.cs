@@ -6,6 +6,7 @@ using System.Net.WebSockets;
 using Microsoft.Extensions.Logging;
 using SfaMirror.Server.Observability;
 using SfaMirror.Server.Protocol;
+using SfaMirror.Server.Sessions;
 
 namespace SfaMirror.Server.Transport;
 
@@ -17,7 +18,7 @@ namespace SfaMirror.Server.Transport;
 /// the close handshake) are checked by <see cref="ConnectionTimeouts"/> for every connection at once,
 /// rather than by a timer per connection: an idle screen costs a few hundred bytes, not a timer's worth.
 /// </summary>
-public sealed partial class RelayConnection : IDisposable, OutboundQueue.IInlineWriter
+internal sealed partial class RelayConnection : IClientConnection, IDisposable, OutboundQueue.IInlineWriter
 {
     private static readonly long CloseHandshakeTimeout = Stopwatch.Frequency * 2;
 
@@ -68,15 +69,14 @@ public sealed partial class RelayConnection : IDisposable, OutboundQueue.IInline
     public WebSocketCloseStatus? CloseStatus { get; private set; }
 
     /// <summary>Queues a frame without waiting. A queue over its limit closes the connection with 1013.</summary>
-    public EnqueueResult Send(byte[] frame, StateKind? coalesceAs = null, string? sessionCode = null) =>
-        Enqueue(frame, coalesceAs, sessionCode, control: false);
+    public void Send(OutboundFrame frame) => Enqueue(frame, control: false);
 
     /// <summary>Queues a whole control frame (ping, pong) under the same limit.</summary>
-    private void SendControl(byte[] frame) => Enqueue(frame, null, null, control: true);
+    private void SendControl(byte[] frame) => Enqueue(frame, control: true);
 
-    private EnqueueResult Enqueue(byte[] frame, StateKind? coalesceAs, string? sessionCode, bool control)
+    private EnqueueResult Enqueue(OutboundFrame frame, bool control)
     {
-        var result = _queue.Enqueue(frame, coalesceAs, sessionCode, control);
+        var result = _queue.Enqueue(frame, control);
         if (result == EnqueueResult.Overflow)
         {
             Log.SlowConsumer(_logger, Id, _queue.QueuedBytes);

@@ -7,6 +7,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SfaMirror.Server.Observability;
 
+using SfaMirror.Server.Sessions;
+
 namespace SfaMirror.Server.Transport;
 
 /// <summary>
@@ -15,7 +17,7 @@ namespace SfaMirror.Server.Transport;
 /// connection that already carried an HTTP request, say). Either way the connection ends up as a
 /// <see cref="RelayConnection"/> over a pair of pipes.
 /// </summary>
-public sealed partial class RelayWebSocketEndpoint(
+internal sealed partial class RelayWebSocketEndpoint(
     ConnectionTracker tracker,
     IConnectionHandlerFactory handlers,
     IOptions<RelayOptions> options,

@@ -7,7 +7,7 @@ namespace SfaMirror.Server.WebConsole;
 /// takes it first), <c>/mirror/{code}</c> (the Mirror side, joining by itself), its static files, and
 /// <c>/qr?data=…</c> (the QR code of a Mirror link).
 /// </summary>
-public static class ConsoleExtensions
+internal static class ConsoleExtensions
 {
     public static IServiceCollection AddConsole(this IServiceCollection services)
     {

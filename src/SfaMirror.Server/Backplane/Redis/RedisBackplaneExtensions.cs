@@ -4,7 +4,7 @@ using StackExchange.Redis;
 namespace SfaMirror.Server.Backplane.Redis;
 
 /// <summary>Registers the Redis session store (chosen when <c>Relay:Redis</c> is set).</summary>
-public static class RedisBackplaneExtensions
+internal static class RedisBackplaneExtensions
 {
     public static IServiceCollection AddRedisBackplane(this IServiceCollection services)
     {

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SfaMirror.Server.Observability;
+using SfaMirror.Server.Protocol;
 using SfaMirror.Server.Sessions;
 using SfaMirror.Server.Transport;
 

@@ -1,10 +1,10 @@
-namespace SfaMirror.Server.Transport;
+namespace SfaMirror.Server.Sessions;
 
 /// <summary>
-/// What a connection's receive loop hands its frames to. The transport knows nothing of sessions:
-/// it moves frames, and this handler (one per connection) decides what they mean.
+/// What a connection's receive loop hands its messages to. The transport moves bytes; this handler (one
+/// per connection) decides what they mean.
 /// </summary>
-public interface IConnectionHandler
+internal interface IConnectionHandler
 {
     /// <summary>One complete text message; the memory is valid only until the returned task completes.</summary>
     ValueTask OnTextAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken);
@@ -14,10 +14,4 @@ public interface IConnectionHandler
 
     /// <summary>The connection is gone, by either side; called exactly once.</summary>
     ValueTask OnClosedAsync();
-}
-
-/// <summary>Creates the handler of a new connection.</summary>
-public interface IConnectionHandlerFactory
-{
-    IConnectionHandler Create(RelayConnection connection);
 }

@@ -1,9 +1,9 @@
 using System.Net.WebSockets;
 
-namespace SfaMirror.Server.Transport;
+namespace SfaMirror.Server.Protocol;
 
 /// <summary>The WebSocket close codes the relay uses, with the reason text each carries.</summary>
-public static class CloseCodes
+internal static class CloseCodes
 {
     public const WebSocketCloseStatus ProtocolError = WebSocketCloseStatus.ProtocolError;            // 1002
     public const WebSocketCloseStatus MessageTooBig = WebSocketCloseStatus.MessageTooBig;            // 1009
