@@ -26,6 +26,7 @@ internal static class RelayServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RelayMetrics>();
         services.AddSingleton<ConnectionTracker>();
+        services.AddSingleton<INodeLeaseListener>(sp => sp.GetRequiredService<ConnectionTracker>());
         services.AddSingleton<RelayWebSocketEndpoint>();
         services.AddSingleton<RelayKestrelSetup>();
         services.AddSingleton<IConfigureOptions<KestrelServerOptions>>(sp => sp.GetRequiredService<RelayKestrelSetup>());
@@ -33,14 +34,15 @@ internal static class RelayServiceCollectionExtensions
         services.AddSingleton<NodeIdentity>();
         services.AddSingleton<SessionCodeGenerator>();
         services.AddSingleton<SessionHub>();
-        services.AddSingleton<ISessionEventSink>(sp => sp.GetRequiredService<SessionHub>());
+        services.AddSingleton<PendingResumeTokens>();
+        services.AddSingleton<ISessionEventSink, SessionEventDelivery>();
         services.AddSingleton<IConnectionHandlerFactory, ClientSessionFactory>();
 
         if (string.IsNullOrWhiteSpace(configuration[$"{RelayOptions.SectionName}:Redis"]))
         {
             services.AddSingleton<InMemorySessionStore>();
             services.AddSingleton<ISessionStore>(sp => sp.GetRequiredService<InMemorySessionStore>());
-            services.AddSingleton<ISessionSubscriptions>(sp => sp.GetRequiredService<InMemorySessionStore>());
+            services.AddSingleton<ISessionSubscriptions, InMemorySessionSubscriptions>();
         }
         else
         {

@@ -5,12 +5,13 @@ namespace SfaMirror.Server.Backplane;
 /// <summary>
 /// Where sessions live: codes, members and roles, state, lifecycle. Every operation is atomic per session
 /// and reports what members must be told to the <see cref="ISessionEventSink"/>, in the same order the
-/// operations took effect. Request ids are raw JSON, echoed into the replies the store encodes.
+/// operations took effect, as <see cref="SessionEvent"/>s: a store never encodes a frame. Request ids are raw
+/// JSON, carried in the events to be echoed.
 /// </summary>
 internal interface ISessionStore
 {
-    /// <summary>Creates a session under <paramref name="code"/> with the member as its host.</summary>
-    ValueTask<StoreStatus> CreateAsync(string code, string memberId, string resumeToken, ReadOnlyMemory<byte> requestId, CancellationToken cancellationToken);
+    /// <summary>Creates a session under <paramref name="code"/> with the member as its host; only the resume token's hash is kept.</summary>
+    ValueTask<StoreStatus> CreateAsync(string code, string memberId, string resumeTokenHash, ReadOnlyMemory<byte> requestId, CancellationToken cancellationToken);
 
     /// <summary>Joins (or re-joins) a session; a matching <paramref name="resumeTokenHash"/> makes the member its host.</summary>
     ValueTask<JoinResult> JoinAsync(string code, string memberId, string? resumeTokenHash, ReadOnlyMemory<byte> requestId, CancellationToken cancellationToken);
@@ -20,7 +21,7 @@ internal interface ISessionStore
     /// <summary>Stores a state update (an empty payload means null) and relays it to the other members.</summary>
     ValueTask<UpdateResult> UpdateAsync(string code, string memberId, StateKind kind, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken);
 
-    ValueTask<ReadResult> ReadAsync(string code, string memberId, StateKind kind, ReadOnlyMemory<byte> requestId, CancellationToken cancellationToken);
+    ValueTask<ReadResult> ReadAsync(string code, string memberId, StateKind kind, CancellationToken cancellationToken);
 
     /// <summary>Ends a session at its host's request.</summary>
     ValueTask<StoreStatus> EndAsync(string code, string memberId, ReadOnlyMemory<byte> requestId, CancellationToken cancellationToken);

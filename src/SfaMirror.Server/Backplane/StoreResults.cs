@@ -6,8 +6,8 @@ internal readonly record struct JoinResult(StoreStatus Status, MemberRole Role, 
 
 internal readonly record struct UpdateResult(StoreStatus Status, int Delivered, long Seq);
 
-/// <summary><paramref name="Frame"/> is the state message to send, null when that state is not set.</summary>
-internal readonly record struct ReadResult(StoreStatus Status, byte[]? Frame);
+/// <summary><paramref name="State"/> is not set when the session holds none of that kind.</summary>
+internal readonly record struct ReadResult(StoreStatus Status, StoredState State);
 
 internal readonly record struct LeaveResult(bool WasMember, MemberRole Role, int MembersLeft);
 

@@ -14,6 +14,7 @@ internal static class EventIds
     public const int ShuttingDown = 107;
     public const int KeepAliveTimedOut = 108;
     public const int ProtocolViolation = 109;
+    public const int LeaseLostClosing = 150;
 
     // Sessions: 2xx
     public const int MessageProcessed = 200;

@@ -21,6 +21,7 @@ internal sealed class RelayMetrics
     private readonly Counter<long> _joins;
     private readonly UpDownCounter<long> _connections;
     private readonly Histogram<double> _relayLatency;
+    private long _openConnections;
     private long _messagesReceivedTotal;
     private long _messagesSentTotal;
     private long _bytesSentTotal;
@@ -61,9 +62,20 @@ internal sealed class RelayMetrics
     /// <summary>Sums the send queues of open connections; set by the connection tracker.</summary>
     public Func<long> SendQueueBytes { get; set; } = static () => 0;
 
-    public void ConnectionOpened() => _connections.Add(1);
+    /// <summary>Connections open on this node now.</summary>
+    public long OpenConnections => Interlocked.Read(ref _openConnections);
 
-    public void ConnectionClosed() => _connections.Add(-1);
+    public void ConnectionOpened()
+    {
+        Interlocked.Increment(ref _openConnections);
+        _connections.Add(1);
+    }
+
+    public void ConnectionClosed()
+    {
+        Interlocked.Decrement(ref _openConnections);
+        _connections.Add(-1);
+    }
 
     /// <summary>Messages received since start, whatever became of them (for the admin page's rate chart).</summary>
     public long MessagesReceivedTotal => Interlocked.Read(ref _messagesReceivedTotal);

@@ -30,14 +30,6 @@ internal static class FrameEncoder
         return End(w, requestId);
     }
 
-    /// <summary>The raw payload inside a frame made by <see cref="State"/> (without a request id).</summary>
-    public static ReadOnlySpan<byte> PayloadOfState(byte[] stateFrame)
-    {
-        // The header holds only the type, a code and a number, so the first "payload": is the property.
-        var start = stateFrame.AsSpan().IndexOf("\"payload\":"u8) + "\"payload\":"u8.Length;
-        return stateFrame.AsSpan(start, stateFrame.Length - 1 - start);
-    }
-
     public static byte[] SessionCreated(string code, string resumeToken, ReadOnlySpan<byte> requestId)
     {
         var w = Begin(MessageTypes.SessionCreated, code);

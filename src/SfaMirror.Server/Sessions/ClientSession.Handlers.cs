@@ -14,11 +14,14 @@ internal sealed partial class ClientSession
             await LeaveCurrentAsync(current, ct).ConfigureAwait(false);
         }
         var resumeToken = ResumeToken.Create();
+        var tokenHash = ResumeToken.Hash(resumeToken);
+        // The store keeps only the hash; SESSION_CREATED takes the token from here (SessionEventDelivery).
+        _tokens.Add(MemberId, resumeToken);
         for (var draw = 0; draw < MaxCodeDraws; draw++)
         {
             var code = _codes.Next();
             await EnterAsync(code, ct).ConfigureAwait(false);
-            var status = await Guard(_store.CreateAsync(code, MemberId, resumeToken, msg.RequestId, ct), code).ConfigureAwait(false);
+            var status = await Guard(_store.CreateAsync(code, MemberId, tokenHash, msg.RequestId, ct), code).ConfigureAwait(false);
             if (status == StoreStatus.Ok)
             {
                 SetMembership(code, MemberRole.Host);
@@ -29,10 +32,12 @@ internal sealed partial class ClientSession
             await ExitAsync(code).ConfigureAwait(false);
             if (status != StoreStatus.CodeTaken)
             {
+                _tokens.Forget(MemberId);
                 SendError(ErrorCodeOf(status), msg);
                 return;
             }
         }
+        _tokens.Forget(MemberId);
         SendError(ErrorCodes.ServerBusy, msg);
     }
 
@@ -106,14 +111,14 @@ internal sealed partial class ClientSession
         {
             return;
         }
-        var result = await _store.ReadAsync(code, MemberId, kind, msg.RequestId, ct).ConfigureAwait(false);
+        var result = await _store.ReadAsync(code, MemberId, kind, ct).ConfigureAwait(false);
         if (result.Status != StoreStatus.Ok)
         {
             await FailAsync(code, result.Status, msg).ConfigureAwait(false);
         }
-        else if (result.Frame is not null)
+        else if (result.State.IsSet)
         {
-            _connection.Send(result.Frame);
+            _connection.Send(FrameEncoder.State(kind, code, result.State.Seq, result.State.Payload.Span, msg.RequestId.Span));
         }
         else if (!msg.RequestId.IsEmpty)
         {
@@ -173,7 +178,7 @@ internal sealed partial class ClientSession
         if (status == StoreStatus.NotMember && ForgetMembership(code))
         {
             // The store no longer counts us in (the session ended or expired meanwhile).
-            await _subscriptions.UnsubscribeAsync(code).ConfigureAwait(false);
+            await _hub.DetachAsync(code, MemberId).ConfigureAwait(false);
         }
         SendError(ErrorCodeOf(status), msg);
     }
@@ -187,29 +192,14 @@ internal sealed partial class ClientSession
     /// <summary>Leaves a session this connection was a member of (membership already forgotten).</summary>
     private async ValueTask LeaveAsync(string code, LeaveReason reason, CancellationToken ct)
     {
-        _hub.Detach(code, MemberId);
-        try
-        {
-            await _store.LeaveAsync(code, MemberId, reason, ct).ConfigureAwait(false);
-        }
-        finally
-        {
-            await _subscriptions.UnsubscribeAsync(code).ConfigureAwait(false);
-        }
+        await _hub.DetachAsync(code, MemberId).ConfigureAwait(false);
+        await _store.LeaveAsync(code, MemberId, reason, ct).ConfigureAwait(false);
     }
 
     /// <summary>Starts listening to a session before asking the store to let us in, so no event is missed.</summary>
-    private async ValueTask EnterAsync(string code, CancellationToken ct)
-    {
-        await _subscriptions.SubscribeAsync(code, ct).ConfigureAwait(false);
-        _hub.Attach(code, this);
-    }
+    private ValueTask EnterAsync(string code, CancellationToken ct) => _hub.AttachAsync(code, this, ct);
 
-    private async ValueTask ExitAsync(string code)
-    {
-        _hub.Detach(code, MemberId);
-        await _subscriptions.UnsubscribeAsync(code).ConfigureAwait(false);
-    }
+    private ValueTask ExitAsync(string code) => _hub.DetachAsync(code, MemberId);
 
     /// <summary>Awaits a store call; when the store is unreachable, undoes <see cref="EnterAsync"/> before reporting it.</summary>
     private async ValueTask<T> Guard<T>(ValueTask<T> call, string? enteredCode)

@@ -14,8 +14,8 @@ internal sealed partial class ClientSession : IConnectionHandler, ILocalMember
 {
     private readonly IClientConnection _connection;
     private readonly ISessionStore _store;
-    private readonly ISessionSubscriptions _subscriptions;
     private readonly SessionHub _hub;
+    private readonly PendingResumeTokens _tokens;
     private readonly SessionCodeGenerator _codes;
     private readonly RelayOptions _options;
     private readonly RelayMetrics _metrics;
@@ -24,14 +24,14 @@ internal sealed partial class ClientSession : IConnectionHandler, ILocalMember
     private readonly Lock _gate = new();
     private string? _code;
 
-    public ClientSession(IClientConnection connection, string memberId, ISessionStore store, ISessionSubscriptions subscriptions,
-        SessionHub hub, SessionCodeGenerator codes, RelayOptions options, RelayMetrics metrics, ILogger logger)
+    public ClientSession(IClientConnection connection, string memberId, ISessionStore store, SessionHub hub, PendingResumeTokens tokens,
+        SessionCodeGenerator codes, RelayOptions options, RelayMetrics metrics, ILogger logger)
     {
         _connection = connection;
         MemberId = memberId;
         _store = store;
-        _subscriptions = subscriptions;
         _hub = hub;
+        _tokens = tokens;
         _codes = codes;
         _options = options;
         _metrics = metrics;
@@ -89,6 +89,8 @@ internal sealed partial class ClientSession : IConnectionHandler, ILocalMember
 
     public async ValueTask OnClosedAsync()
     {
+        // A token whose Created event never came back (Redis went away mid-create) must not linger.
+        _tokens.Forget(MemberId);
         string? code;
         lock (_gate)
         {
@@ -144,20 +146,11 @@ internal sealed partial class ClientSession : IConnectionHandler, ILocalMember
 
     public void Send(OutboundFrame frame) => _connection.Send(frame);
 
-    public void OnSessionEnded(string sessionCode)
-    {
-        if (ForgetMembership(sessionCode))
-        {
-            _ = _subscriptions.UnsubscribeAsync(sessionCode);
-        }
-    }
+    public void OnSessionEnded(string sessionCode) => ForgetMembership(sessionCode);
 
     public void OnHostResumedElsewhere(string sessionCode)
     {
-        if (ForgetMembership(sessionCode))
-        {
-            _ = _subscriptions.UnsubscribeAsync(sessionCode);
-        }
+        ForgetMembership(sessionCode);
         _connection.Close(CloseCodes.HostResumedElsewhere);
     }
 

@@ -7,8 +7,8 @@ namespace SfaMirror.Server.Sessions;
 
 internal sealed class ClientSessionFactory(
     ISessionStore store,
-    ISessionSubscriptions subscriptions,
     SessionHub hub,
+    PendingResumeTokens tokens,
     SessionCodeGenerator codes,
     NodeIdentity node,
     IOptions<RelayOptions> options,
@@ -16,5 +16,5 @@ internal sealed class ClientSessionFactory(
     ILogger<ClientSession> logger) : IConnectionHandlerFactory
 {
     public IConnectionHandler Create(IClientConnection connection) =>
-        new ClientSession(connection, node.MemberIdOf(connection.Id), store, subscriptions, hub, codes, options.Value, metrics, logger);
+        new ClientSession(connection, node.MemberIdOf(connection.Id), store, hub, tokens, codes, options.Value, metrics, logger);
 }

@@ -18,9 +18,4 @@ internal static class ResumeToken
         SHA256.HashData(Encoding.UTF8.GetBytes(token), hash);
         return Convert.ToHexString(hash);
     }
-
-    /// <summary>Compares two hashes in constant time.</summary>
-    public static bool Matches(string? storedHash, string? presentedHash) =>
-        storedHash is not null && presentedHash is not null &&
-        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(storedHash), Encoding.ASCII.GetBytes(presentedHash));
 }

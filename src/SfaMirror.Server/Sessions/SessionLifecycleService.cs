@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SfaMirror.Server.Backplane;
 using SfaMirror.Server.Observability;
-using SfaMirror.Server.Transport;
 
 namespace SfaMirror.Server.Sessions;
 
@@ -13,7 +12,6 @@ namespace SfaMirror.Server.Sessions;
 /// </summary>
 internal sealed partial class SessionLifecycleService(
     ISessionStore store,
-    ConnectionTracker connections,
     RelayMetrics metrics,
     IOptions<RelayOptions> options,
     TimeProvider time,
@@ -45,7 +43,7 @@ internal sealed partial class SessionLifecycleService(
                 if (now >= nextSummary)
                 {
                     nextSummary = now + TimeSpan.FromSeconds(o.SummaryIntervalSeconds);
-                    Log.Summary(logger, stats.Sessions, stats.Members, connections.Count);
+                    Log.Summary(logger, stats.Sessions, stats.Members, (int)metrics.OpenConnections);
                 }
             }
             catch (StoreUnavailableException ex)

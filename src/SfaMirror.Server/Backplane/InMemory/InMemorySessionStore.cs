@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using SfaMirror.Server.Protocol;
-using SfaMirror.Server.Sessions;
 
 namespace SfaMirror.Server.Backplane.InMemory;
 
@@ -11,14 +10,14 @@ namespace SfaMirror.Server.Backplane.InMemory;
 /// exactly the order they took effect. The sink only queues, so no lock is ever held across a wait.
 /// </summary>
 internal sealed class InMemorySessionStore(ISessionEventSink sink, IOptions<RelayOptions> options, TimeProvider time)
-    : ISessionStore, ISessionSubscriptions
+    : ISessionStore
 {
     private readonly RelayOptions _options = options.Value;
     private readonly ConcurrentDictionary<string, MemorySession> _sessions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _retiredUntil = new(StringComparer.Ordinal);
     private int _count;
 
-    public ValueTask<StoreStatus> CreateAsync(string code, string memberId, string resumeToken, ReadOnlyMemory<byte> requestId, CancellationToken cancellationToken)
+    public ValueTask<StoreStatus> CreateAsync(string code, string memberId, string resumeTokenHash, ReadOnlyMemory<byte> requestId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         if (_retiredUntil.TryGetValue(code, out var until) && until > now || _sessions.ContainsKey(code))
@@ -30,7 +29,7 @@ internal sealed class InMemorySessionStore(ISessionEventSink sink, IOptions<Rela
             Interlocked.Decrement(ref _count);
             return ValueTask.FromResult(StoreStatus.Busy);
         }
-        var session = new MemorySession(code, memberId, ResumeToken.Hash(resumeToken), now);
+        var session = new MemorySession(code, memberId, resumeTokenHash, now);
         lock (session)
         {
             if (!_sessions.TryAdd(code, session))
@@ -38,7 +37,7 @@ internal sealed class InMemorySessionStore(ISessionEventSink sink, IOptions<Rela
                 Interlocked.Decrement(ref _count);
                 return ValueTask.FromResult(StoreStatus.CodeTaken);
             }
-            sink.DeliverToMember(code, memberId, FrameEncoder.SessionCreated(code, resumeToken, requestId.Span), null, null);
+            sink.OnEvent(new SessionEvent { Kind = SessionEventKind.Created, Code = code, MemberId = memberId, Role = MemberRole.Host, Members = 1, RequestId = requestId });
         }
         return ValueTask.FromResult(StoreStatus.Ok);
     }
@@ -55,20 +54,20 @@ internal sealed class InMemorySessionStore(ISessionEventSink sink, IOptions<Rela
             {
                 return ValueTask.FromResult(new JoinResult(StoreStatus.NotFound, default, 0));
             }
-            var resumes = ResumeToken.Matches(session.ResumeTokenHash, resumeTokenHash);
+            var resumes = session.ResumesWith(resumeTokenHash);
             var index = session.IndexOf(memberId);
             if (index >= 0 && !(resumes && session.Members[index].Role == MemberRole.Viewer))
             {
                 // Joining the session one is in: the reply and the state again, nothing else.
                 var role = session.Members[index].Role;
-                DeliverJoined(session, memberId, role, requestId.Span);
+                Joined(session, memberId, role, requestId);
                 return ValueTask.FromResult(new JoinResult(StoreStatus.Ok, role, session.Members.Count));
             }
             if (index >= 0)
             {
                 // A viewer presenting the token becomes the host.
                 session.Members.RemoveAt(index);
-                sink.Broadcast(code, memberId, FrameEncoder.PeerLeft(code, MemberRole.Viewer, session.Members.Count, LeaveReason.Left), null);
+                PeerLeft(session, memberId, MemberRole.Viewer, LeaveReason.Left);
             }
             var hostIndex = resumes ? session.HostIndex() : -1;
             if (index < 0 && hostIndex < 0 && session.Members.Count >= _options.MaxMembersPerSession)
@@ -79,23 +78,29 @@ internal sealed class InMemorySessionStore(ISessionEventSink sink, IOptions<Rela
             {
                 var previousHost = session.Members[hostIndex].MemberId;
                 session.Members.RemoveAt(hostIndex);
-                sink.HostResumedElsewhere(code, previousHost);
-                sink.Broadcast(code, memberId, FrameEncoder.PeerLeft(code, MemberRole.Host, session.Members.Count, LeaveReason.Disconnected), null);
+                sink.OnEvent(new SessionEvent { Kind = SessionEventKind.HostResumed, Code = code, MemberId = previousHost, Role = MemberRole.Host, Members = session.Members.Count });
+                PeerLeft(session, memberId, MemberRole.Host, LeaveReason.Disconnected);
             }
             var newRole = resumes ? MemberRole.Host : MemberRole.Viewer;
             session.Members.Add((memberId, newRole));
             session.EmptySince = null;
             session.LastActivity = time.GetUtcNow();
-            DeliverJoined(session, memberId, newRole, requestId.Span);
-            sink.Broadcast(code, memberId, FrameEncoder.PeerJoined(code, newRole, session.Members.Count), null);
+            Joined(session, memberId, newRole, requestId);
+            sink.OnEvent(new SessionEvent { Kind = SessionEventKind.PeerJoined, Code = code, MemberId = memberId, Role = newRole, Members = session.Members.Count });
             return ValueTask.FromResult(new JoinResult(StoreStatus.Ok, newRole, session.Members.Count));
         }
     }
 
-    private void DeliverJoined(MemorySession session, string memberId, MemberRole role, ReadOnlySpan<byte> requestId) =>
-        sink.DeliverToMember(session.Code, memberId,
-            FrameEncoder.SessionJoined(session.Code, role, session.Members.Count, requestId),
-            session.CustomerFrame, session.ProductFrame);
+    private void Joined(MemorySession session, string memberId, MemberRole role, ReadOnlyMemory<byte> requestId) =>
+        sink.OnEvent(new SessionEvent
+        {
+            Kind = SessionEventKind.Joined, Code = session.Code, MemberId = memberId, Role = role, Members = session.Members.Count,
+            RequestId = requestId, Customer = session.Customer, Product = session.Product,
+        });
+
+    /// <summary>Tells the others that <paramref name="memberId"/> is gone (it is already out of the member list).</summary>
+    private void PeerLeft(MemorySession session, string memberId, MemberRole role, LeaveReason reason) =>
+        sink.OnEvent(new SessionEvent { Kind = SessionEventKind.PeerLeft, Code = session.Code, MemberId = memberId, Role = role, Members = session.Members.Count, LeaveReason = reason });
 
     public ValueTask<LeaveResult> LeaveAsync(string code, string memberId, LeaveReason reason, CancellationToken cancellationToken)
     {
@@ -118,7 +123,7 @@ internal sealed class InMemorySessionStore(ISessionEventSink sink, IOptions<Rela
             }
             else
             {
-                sink.Broadcast(code, memberId, FrameEncoder.PeerLeft(code, role, session.Members.Count, reason), null);
+                PeerLeft(session, memberId, role, reason);
             }
             return ValueTask.FromResult(new LeaveResult(true, role, session.Members.Count));
         }
@@ -137,47 +142,29 @@ internal sealed class InMemorySessionStore(ISessionEventSink sink, IOptions<Rela
                 return ValueTask.FromResult(new UpdateResult(StoreStatus.NotMember, 0, 0));
             }
             var seq = ++session.Seq;
-            // The frame is encoded once: it is what every member is sent now and what a late joiner gets.
-            var frame = FrameEncoder.State(kind, code, seq, payload.Span);
-            // A null payload clears the state (PROTOCOL.md): it is relayed, but a late joiner or a
-            // REQUEST_* then finds no state, as with the original server. 0, false and "" are real state.
-            var stored = payload.IsEmpty || payload.Span.SequenceEqual("null"u8) ? null : frame;
-            if (kind == StateKind.Customer)
-            {
-                session.CustomerFrame = stored;
-                session.CustomerSeq = seq;
-            }
-            else
-            {
-                session.ProductFrame = stored;
-                session.ProductSeq = seq;
-            }
+            // The payload arrived in the connection's receive buffer: the store keeps its own copy.
+            var update = new StoredState(seq, payload.ToArray());
+            session.SetState(kind, StoredState.Clears(payload.Span) ? StoredState.None : update);
             session.LastActivity = time.GetUtcNow();
-            sink.Broadcast(code, memberId, frame, kind);
+            sink.OnEvent(new SessionEvent { Kind = SessionEventKind.State, Code = code, MemberId = memberId, Members = session.Members.Count, StateKind = kind, State = update });
             return ValueTask.FromResult(new UpdateResult(StoreStatus.Ok, session.Members.Count - 1, seq));
         }
     }
 
-    public ValueTask<ReadResult> ReadAsync(string code, string memberId, StateKind kind, ReadOnlyMemory<byte> requestId, CancellationToken cancellationToken)
+    public ValueTask<ReadResult> ReadAsync(string code, string memberId, StateKind kind, CancellationToken cancellationToken)
     {
         if (!_sessions.TryGetValue(code, out var session))
         {
-            return ValueTask.FromResult(new ReadResult(StoreStatus.NotMember, null));
+            return ValueTask.FromResult(new ReadResult(StoreStatus.NotMember, StoredState.None));
         }
         lock (session)
         {
             if (session.Gone || session.IndexOf(memberId) < 0)
             {
-                return ValueTask.FromResult(new ReadResult(StoreStatus.NotMember, null));
+                return ValueTask.FromResult(new ReadResult(StoreStatus.NotMember, StoredState.None));
             }
             session.LastActivity = time.GetUtcNow();
-            var frame = session.StateFrame(kind);
-            if (frame is not null && !requestId.IsEmpty)
-            {
-                var seq = kind == StateKind.Customer ? session.CustomerSeq : session.ProductSeq;
-                frame = FrameEncoder.State(kind, code, seq, FrameEncoder.PayloadOfState(frame), requestId.Span);
-            }
-            return ValueTask.FromResult(new ReadResult(StoreStatus.Ok, frame));
+            return ValueTask.FromResult(new ReadResult(StoreStatus.Ok, session.StateOf(kind)));
         }
     }
 
@@ -199,9 +186,7 @@ internal sealed class InMemorySessionStore(ISessionEventSink sink, IOptions<Rela
                 return ValueTask.FromResult(StoreStatus.NotHost);
             }
             Remove(session, time.GetUtcNow());
-            sink.SessionEnded(code, memberId,
-                FrameEncoder.SessionEnded(code, EndReason.EndedByHost, requestId.Span),
-                FrameEncoder.SessionEnded(code, EndReason.EndedByHost, default));
+            sink.OnEvent(new SessionEvent { Kind = SessionEventKind.Ended, Code = code, MemberId = memberId, EndReason = EndReason.EndedByHost, RequestId = requestId });
             return ValueTask.FromResult(StoreStatus.Ok);
         }
     }
@@ -225,8 +210,7 @@ internal sealed class InMemorySessionStore(ISessionEventSink sink, IOptions<Rela
                 else if (session.LastActivity + _options.IdleSessionTimeout <= now)
                 {
                     Remove(session, now);
-                    var frame = FrameEncoder.SessionEnded(session.Code, EndReason.Expired, default);
-                    sink.SessionEnded(session.Code, null, frame, frame);
+                    sink.OnEvent(new SessionEvent { Kind = SessionEventKind.Ended, Code = session.Code, EndReason = EndReason.Expired });
                     (expired ??= []).Add(session.Code);
                 }
             }
@@ -287,8 +271,4 @@ internal sealed class InMemorySessionStore(ISessionEventSink sink, IOptions<Rela
 
     public ValueTask<bool> IsAvailableAsync(CancellationToken cancellationToken) => ValueTask.FromResult(true);
 
-    // In one process every member hears every session through the hub directly: nothing to subscribe.
-    public ValueTask SubscribeAsync(string sessionCode, CancellationToken cancellationToken) => ValueTask.CompletedTask;
-
-    public ValueTask UnsubscribeAsync(string sessionCode) => ValueTask.CompletedTask;
 }

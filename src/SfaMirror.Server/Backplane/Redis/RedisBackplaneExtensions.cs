@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -13,8 +14,7 @@ internal static class RedisBackplaneExtensions
             .Validate(o => o.NodeLeaseSeconds > o.SweepIntervalSeconds, "NodeLeaseSeconds must be longer than SweepIntervalSeconds");
         services.AddSingleton(sp => new RedisKeys(sp.GetRequiredService<IOptions<RelayOptions>>().Value.RedisKeyPrefix));
         services.AddSingleton<RedisConnection>();
-        services.AddSingleton<PendingResumeTokens>();
-        services.AddSingleton<RedisEventDispatcher>();
+        services.AddSingleton(sp => new RedisEventDispatcher(sp.GetRequiredService<ISessionEventSink>, sp.GetRequiredService<ILogger<RedisEventDispatcher>>()));
         services.AddSingleton<RedisSessionSubscriptions>();
         services.AddSingleton<ISessionSubscriptions>(sp => sp.GetRequiredService<RedisSessionSubscriptions>());
         services.AddSingleton<RedisSessionStore>();

@@ -1,61 +1,69 @@
 using System.Buffers.Binary;
+using System.Buffers.Text;
 using System.Text;
+using SfaMirror.Server.Protocol;
 
 namespace SfaMirror.Server.Backplane.Redis;
 
 /// <summary>
-/// One decoded session event, as the Lua scripts publish it: a version byte (1), kind, role, reason,
-/// state kind, members (uint32 big-endian), then six fields each prefixed by its uint32 big-endian
-/// length: target member id, request id (raw JSON), seq A, payload A (raw JSON), seq B, payload B.
-/// Slices point into the received message: payloads are forwarded as the bytes they were stored as.
+/// Decodes the session events the Lua scripts publish: a version byte (1), kind, role, reason, state kind,
+/// members (uint32 big-endian), then six fields each prefixed by its uint32 big-endian length: member id,
+/// request id (raw JSON), seq A (decimal text), payload A (raw JSON), seq B, payload B. State A is the
+/// update of a <c>State</c> event and the customer of a <c>Joined</c> one; B is the product. The decoded
+/// event's memory points into the received message: payloads go on as the bytes they were stored as.
 /// </summary>
-internal readonly struct RedisEvent
+internal static class RedisEvent
 {
     private const byte Version = 1;
     private const int HeaderLength = 9;
 
-    public RedisEventKind Kind { get; private init; }
-    public byte Role { get; private init; }
-    public byte Reason { get; private init; }
-    public byte StateKind { get; private init; }
-    public int Members { get; private init; }
-    /// <summary>The member the event is for, or the one it excludes; empty when none.</summary>
-    public string Target { get; private init; }
-    public ReadOnlyMemory<byte> RequestId { get; private init; }
-    /// <summary>Seq of state A as decimal text; empty when state A is not set.</summary>
-    public ReadOnlyMemory<byte> SeqA { get; private init; }
-    public ReadOnlyMemory<byte> PayloadA { get; private init; }
-    public ReadOnlyMemory<byte> SeqB { get; private init; }
-    public ReadOnlyMemory<byte> PayloadB { get; private init; }
-
-    public static bool TryParse(byte[] data, out RedisEvent parsed)
+    public static bool TryDecode(string code, byte[] data, out SessionEvent decoded)
     {
-        parsed = default;
+        decoded = default;
         if (data.Length < HeaderLength || data[0] != Version)
         {
             return false;
         }
         var offset = HeaderLength;
-        if (!TryField(data, ref offset, out var target) || !TryField(data, ref offset, out var requestId) ||
+        if (!TryField(data, ref offset, out var member) || !TryField(data, ref offset, out var requestId) ||
             !TryField(data, ref offset, out var seqA) || !TryField(data, ref offset, out var payloadA) ||
-            !TryField(data, ref offset, out var seqB) || !TryField(data, ref offset, out var payloadB))
+            !TryField(data, ref offset, out var seqB) || !TryField(data, ref offset, out var payloadB) ||
+            !TryState(seqA, payloadA, out var stateA) || !TryState(seqB, payloadB, out var stateB))
         {
             return false;
         }
-        parsed = new RedisEvent
+        var kind = (SessionEventKind)data[1];
+        decoded = new SessionEvent
         {
-            Kind = (RedisEventKind)data[1],
-            Role = data[2],
-            Reason = data[3],
-            StateKind = data[4],
+            Kind = kind,
+            Code = code,
+            MemberId = member.IsEmpty ? null : Encoding.UTF8.GetString(member.Span),
+            Role = (MemberRole)data[2],
+            LeaveReason = (LeaveReason)data[3],
+            EndReason = (EndReason)data[3],
+            StateKind = (StateKind)data[4],
             Members = (int)BinaryPrimitives.ReadUInt32BigEndian(data.AsSpan(5, 4)),
-            Target = Encoding.UTF8.GetString(target.Span),
             RequestId = requestId,
-            SeqA = seqA,
-            PayloadA = payloadA,
-            SeqB = seqB,
-            PayloadB = payloadB,
+            State = kind == SessionEventKind.State ? stateA : default,
+            Customer = kind == SessionEventKind.Joined ? stateA : default,
+            Product = kind == SessionEventKind.Joined ? stateB : default,
         };
+        return true;
+    }
+
+    /// <summary>A state field pair: an empty seq means the state is not set.</summary>
+    private static bool TryState(ReadOnlyMemory<byte> seqText, ReadOnlyMemory<byte> payload, out StoredState state)
+    {
+        state = StoredState.None;
+        if (seqText.IsEmpty)
+        {
+            return true;
+        }
+        if (!Utf8Parser.TryParse(seqText.Span, out long seq, out var consumed) || consumed != seqText.Length || seq <= 0)
+        {
+            return false;
+        }
+        state = new StoredState(seq, payload);
         return true;
     }
 

@@ -2,9 +2,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SfaMirror.Server.Observability;
-using SfaMirror.Server.Protocol;
-using SfaMirror.Server.Sessions;
-using SfaMirror.Server.Transport;
 
 namespace SfaMirror.Server.Backplane.Redis;
 
@@ -13,16 +10,16 @@ namespace SfaMirror.Server.Backplane.Redis;
 /// While it lives, other nodes leave this node's members alone; once it lapses (the node died without a
 /// goodbye), the next sweep on any node removes them. Renewal carries on through an outage and re-creates
 /// the lease as soon as Redis is back. A node that finds its lease gone (it stalled or lost Redis for
-/// longer than the lease, so other nodes removed its members; or Redis lost its data) closes every
-/// connection with 1012: its clients reconnect and rejoin instead of carrying on in sessions that no
-/// longer count them. Registered before the transport's shutdown, so it stops after every local member
+/// longer than the lease, so other nodes removed its members; or Redis lost its data) tells its
+/// <see cref="INodeLeaseListener"/>s (the transport closes every connection with 1012, so clients reconnect
+/// and rejoin instead of carrying on in sessions that no longer count them). Registered before the transport's shutdown, so it stops after every local member
 /// left, and then drops the lease.
 /// </summary>
 internal sealed partial class RedisNodeLease(
     RedisConnection redis,
     RedisKeys keys,
     NodeIdentity node,
-    ConnectionTracker connections,
+    IEnumerable<INodeLeaseListener> listeners,
     IOptions<RelayOptions> options,
     ILogger<RedisNodeLease> logger) : BackgroundService
 {
@@ -68,10 +65,10 @@ internal sealed partial class RedisNodeLease(
                 [node.NodeId, (long)options.Value.NodeLease.TotalMilliseconds]).ConfigureAwait(false) == 1;
             if (_held && !held)
             {
-                Log.LeaseLost(logger, node.NodeId, connections.Count);
-                foreach (var connection in connections.Snapshot())
+                Log.LeaseLost(logger, node.NodeId);
+                foreach (var listener in listeners)
                 {
-                    connection.Close(CloseCodes.ServiceRestart);
+                    listener.OnLeaseLost();
                 }
             }
             _held = true;
@@ -90,8 +87,8 @@ internal sealed partial class RedisNodeLease(
 
     private static partial class Log
     {
-        [LoggerMessage(EventIds.RedisLeaseLost, LogLevel.Warning, "Node {NodeId} found its lease gone (Redis lost it, or this node was cut off past it): closing its {Connections} connections with 1012")]
-        public static partial void LeaseLost(ILogger logger, string nodeId, int connections);
+        [LoggerMessage(EventIds.RedisLeaseLost, LogLevel.Warning, "Node {NodeId} found its lease gone (Redis lost it, or this node was cut off past it): its connections must rejoin")]
+        public static partial void LeaseLost(ILogger logger, string nodeId);
 
         [LoggerMessage(EventIds.RedisLeaseNotRenewed, LogLevel.Warning, "Node {NodeId} could not renew its lease: {Reason}")]
         public static partial void LeaseNotRenewed(ILogger logger, string nodeId, string reason);

@@ -1,3 +1,5 @@
+using SfaMirror.Server.Protocol;
+
 namespace SfaMirror.Server.Backplane.Redis;
 
 /// <summary>
@@ -9,7 +11,15 @@ namespace SfaMirror.Server.Backplane.Redis;
 /// </summary>
 internal static class RedisScripts
 {
-    private const string Prelude = """
+    /// <summary>
+    /// The Lua names of the C# enums the scripts speak (<c>STATUS.NotFound</c>, <c>EVENT.PeerLeft</c>, ...),
+    /// generated from the enums themselves, so a number can never mean one thing in Lua and another in C#.
+    /// </summary>
+    public static readonly string Constants =
+        LuaTable<StoreStatus>("STATUS") + LuaTable<SessionEventKind>("EVENT") + LuaTable<MemberRole>("ROLE") +
+        LuaTable<LeaveReason>("LEAVE") + LuaTable<EndReason>("END") + LuaTable<StateKind>("STATE");
+
+    private static readonly string Prelude = Constants + """
         local function now_ms()
           local t = redis.call('TIME')
           return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -22,8 +32,8 @@ internal static class RedisScripts
           return struct.pack('>BBBBBI4', 1, kind, role, reason, skind, members) .. f(target) .. f(rid) .. f(sa) .. f(pa) .. f(sb) .. f(pb)
         end
         local function role_byte(r)
-          if r == 'h' then return 1 end
-          return 0
+          if r == 'h' then return ROLE.Host end
+          return ROLE.Viewer
         end
         local function node_of(mid)
           return string.match(mid, '^([^%-]+)%-') or ''
@@ -31,11 +41,18 @@ internal static class RedisScripts
 
         """;
 
+    private static string LuaTable<T>(string name) where T : struct, Enum
+    {
+        var entries = Enum.GetValues<T>().Select(v => $"{v}={Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture)}");
+        return $"local {name} = {{{string.Join(", ", entries)}}}\n";
+    }
+
+
     /// <summary>KEYS: session, members, retired, sessions, activity, node members, empty.
     /// ARGV: code, member, token hash, max sessions, ttl ms, channel, request id.</summary>
-    public const string Create = Prelude + """
-        if redis.call('EXISTS', KEYS[1]) == 1 or redis.call('EXISTS', KEYS[3]) == 1 then return 6 end
-        if redis.call('ZCARD', KEYS[4]) >= tonumber(ARGV[4]) then return 5 end
+    public static readonly string Create = Prelude + """
+        if redis.call('EXISTS', KEYS[1]) == 1 or redis.call('EXISTS', KEYS[3]) == 1 then return STATUS.CodeTaken end
+        if redis.call('ZCARD', KEYS[4]) >= tonumber(ARGV[4]) then return STATUS.Busy end
         local now = now_ms()
         redis.call('DEL', KEYS[2])
         redis.call('HSET', KEYS[1], 'tok', ARGV[3], 'created', now, 'last', now, 'seq', 0)
@@ -46,15 +63,15 @@ internal static class RedisScripts
         redis.call('ZADD', KEYS[5], now, ARGV[1])
         redis.call('ZREM', KEYS[7], ARGV[1])
         redis.call('SADD', KEYS[6], ARGV[1] .. ' ' .. ARGV[2])
-        redis.call('PUBLISH', ARGV[6], event(1, 1, 0, 0, 1, ARGV[2], ARGV[7]))
-        return 0
+        redis.call('PUBLISH', ARGV[6], event(EVENT.Created, ROLE.Host, 0, 0, 1, ARGV[2], ARGV[7]))
+        return STATUS.Ok
         """;
 
     /// <summary>KEYS: session, members, empty, activity, joiner's node members.
     /// ARGV: code, member, token hash or '', max members, ttl ms, channel, request id, node members prefix.
     /// Returns {status, role, members}.</summary>
-    public const string Join = Prelude + """
-        if redis.call('EXISTS', KEYS[1]) == 0 then return {1, 0, 0} end
+    public static readonly string Join = Prelude + """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return {STATUS.NotFound, 0, 0} end
         local code, mid = ARGV[1], ARGV[2]
         -- Comparing hashes of a secret the client chose leaks nothing worth a constant-time compare.
         local resumes = ARGV[3] ~= '' and redis.call('HGET', KEYS[1], 'tok') == ARGV[3]
@@ -62,16 +79,16 @@ internal static class RedisScripts
         local count = redis.call('HLEN', KEYS[2])
         local function joined(r, n)
           local st = redis.call('HMGET', KEYS[1], 'cs', 'c', 'ps', 'p')
-          redis.call('PUBLISH', ARGV[6], event(2, role_byte(r), 0, 0, n, mid, ARGV[7], st[1], st[2], st[3], st[4]))
+          redis.call('PUBLISH', ARGV[6], event(EVENT.Joined, role_byte(r), 0, 0, n, mid, ARGV[7], st[1], st[2], st[3], st[4]))
         end
         if role and not (resumes and role == 'v') then
           joined(role, count)
-          return {0, role_byte(role), count}
+          return {STATUS.Ok, role_byte(role), count}
         end
         if role then
           redis.call('HDEL', KEYS[2], mid)
           count = count - 1
-          redis.call('PUBLISH', ARGV[6], event(4, 0, 0, 0, count, mid))
+          redis.call('PUBLISH', ARGV[6], event(EVENT.PeerLeft, ROLE.Viewer, LEAVE.Left, 0, count, mid))
         end
         local host = false
         if resumes then
@@ -80,13 +97,13 @@ internal static class RedisScripts
             if all[i + 1] == 'h' then host = all[i] break end
           end
         end
-        if not role and not host and count >= tonumber(ARGV[4]) then return {4, 0, count} end
+        if not role and not host and count >= tonumber(ARGV[4]) then return {STATUS.Full, 0, count} end
         if host then
           redis.call('HDEL', KEYS[2], host)
           redis.call('SREM', ARGV[8] .. node_of(host), code .. ' ' .. host)
           count = count - 1
-          redis.call('PUBLISH', ARGV[6], event(6, 1, 1, 0, count, host))
-          redis.call('PUBLISH', ARGV[6], event(4, 1, 1, 0, count, mid))
+          redis.call('PUBLISH', ARGV[6], event(EVENT.HostResumed, ROLE.Host, 0, 0, count, host))
+          redis.call('PUBLISH', ARGV[6], event(EVENT.PeerLeft, ROLE.Host, LEAVE.Disconnected, 0, count, mid))
         end
         local new_role = 'v'
         if resumes then new_role = 'h' end
@@ -100,13 +117,13 @@ internal static class RedisScripts
         redis.call('PEXPIRE', KEYS[1], ARGV[5])
         redis.call('PEXPIRE', KEYS[2], ARGV[5])
         joined(new_role, count)
-        redis.call('PUBLISH', ARGV[6], event(3, role_byte(new_role), 0, 0, count, mid))
-        return {0, role_byte(new_role), count}
+        redis.call('PUBLISH', ARGV[6], event(EVENT.PeerJoined, role_byte(new_role), 0, 0, count, mid))
+        return {STATUS.Ok, role_byte(new_role), count}
         """;
 
     /// <summary>KEYS: members, empty, node members. ARGV: code, member, reason, channel.
     /// Returns {was member, role, members left}.</summary>
-    public const string Leave = Prelude + """
+    public static readonly string Leave = Prelude + """
         local role = redis.call('HGET', KEYS[1], ARGV[2])
         if not role then return {0, 0, 0} end
         redis.call('HDEL', KEYS[1], ARGV[2])
@@ -115,21 +132,21 @@ internal static class RedisScripts
         if count == 0 then
           redis.call('ZADD', KEYS[2], now_ms(), ARGV[1])
         else
-          redis.call('PUBLISH', ARGV[4], event(4, role_byte(role), tonumber(ARGV[3]), 0, count, ARGV[2]))
+          redis.call('PUBLISH', ARGV[4], event(EVENT.PeerLeft, role_byte(role), tonumber(ARGV[3]), 0, count, ARGV[2]))
         end
         return {1, role_byte(role), count}
         """;
 
-    /// <summary>KEYS: session, members, activity. ARGV: code, member, kind (0 customer, 1 product), payload, ttl ms, channel.
+    /// <summary>KEYS: session, members, activity. ARGV: code, member, state kind, payload, ttl ms, channel, '1' when the update clears the state.
     /// Returns {status, delivered, seq}.</summary>
-    public const string Update = Prelude + """
-        if redis.call('HEXISTS', KEYS[2], ARGV[2]) == 0 or redis.call('EXISTS', KEYS[1]) == 0 then return {2, 0, 0} end
+    public static readonly string Update = Prelude + """
+        if redis.call('HEXISTS', KEYS[2], ARGV[2]) == 0 or redis.call('EXISTS', KEYS[1]) == 0 then return {STATUS.NotMember, 0, 0} end
         local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
         local now = now_ms()
         local pf, sf = 'c', 'cs'
-        if ARGV[3] == '1' then pf, sf = 'p', 'ps' end
-        if ARGV[4] == '' or ARGV[4] == 'null' then
-          -- A null payload clears the state: relayed with its seq, but no longer there for a late joiner.
+        if tonumber(ARGV[3]) == STATE.Product then pf, sf = 'p', 'ps' end
+        if ARGV[7] == '1' then
+          -- The update clears the state (StoredState.Clears): relayed with its seq, but gone for a late joiner.
           redis.call('HDEL', KEYS[1], pf, sf)
           redis.call('HSET', KEYS[1], 'last', now)
         else
@@ -139,31 +156,31 @@ internal static class RedisScripts
         redis.call('PEXPIRE', KEYS[1], ARGV[5])
         redis.call('PEXPIRE', KEYS[2], ARGV[5])
         local count = redis.call('HLEN', KEYS[2])
-        redis.call('PUBLISH', ARGV[6], event(5, 0, 0, tonumber(ARGV[3]), count, ARGV[2], '', tostring(seq), ARGV[4]))
-        return {0, count - 1, seq}
+        redis.call('PUBLISH', ARGV[6], event(EVENT.State, 0, 0, tonumber(ARGV[3]), count, ARGV[2], '', tostring(seq), ARGV[4]))
+        return {STATUS.Ok, count - 1, seq}
         """;
 
     /// <summary>KEYS: session, members, activity. ARGV: code, member, kind, ttl ms.
     /// Returns {status, seq or '', payload}.</summary>
-    public const string Read = Prelude + """
-        if redis.call('HEXISTS', KEYS[2], ARGV[2]) == 0 or redis.call('EXISTS', KEYS[1]) == 0 then return {2, '', ''} end
+    public static readonly string Read = Prelude + """
+        if redis.call('HEXISTS', KEYS[2], ARGV[2]) == 0 or redis.call('EXISTS', KEYS[1]) == 0 then return {STATUS.NotMember, '', ''} end
         local now = now_ms()
         redis.call('HSET', KEYS[1], 'last', now)
         redis.call('ZADD', KEYS[3], now, ARGV[1])
         redis.call('PEXPIRE', KEYS[1], ARGV[4])
         redis.call('PEXPIRE', KEYS[2], ARGV[4])
         local pf, sf = 'c', 'cs'
-        if ARGV[3] == '1' then pf, sf = 'p', 'ps' end
+        if tonumber(ARGV[3]) == STATE.Product then pf, sf = 'p', 'ps' end
         local st = redis.call('HMGET', KEYS[1], sf, pf)
-        return {0, st[1] or '', st[2] or ''}
+        return {STATUS.Ok, st[1] or '', st[2] or ''}
         """;
 
     /// <summary>KEYS: session, members, retired, sessions, empty, activity.
     /// ARGV: code, member, channel, retire ms, request id, node members prefix.</summary>
-    public const string End = Prelude + """
+    public static readonly string End = Prelude + """
         local role = redis.call('HGET', KEYS[2], ARGV[2])
-        if not role or redis.call('EXISTS', KEYS[1]) == 0 then return 2 end
-        if role ~= 'h' then return 3 end
+        if not role or redis.call('EXISTS', KEYS[1]) == 0 then return STATUS.NotMember end
+        if role ~= 'h' then return STATUS.NotHost end
         for _, m in ipairs(redis.call('HKEYS', KEYS[2])) do
           redis.call('SREM', ARGV[6] .. node_of(m), ARGV[1] .. ' ' .. m)
         end
@@ -172,8 +189,8 @@ internal static class RedisScripts
         redis.call('ZREM', KEYS[5], ARGV[1])
         redis.call('ZREM', KEYS[6], ARGV[1])
         if tonumber(ARGV[4]) > 0 then redis.call('SET', KEYS[3], '1', 'PX', ARGV[4]) end
-        redis.call('PUBLISH', ARGV[3], event(7, 0, 0, 0, 0, ARGV[2], ARGV[5]))
-        return 0
+        redis.call('PUBLISH', ARGV[3], event(EVENT.Ended, 0, END.EndedByHost, 0, 0, ARGV[2], ARGV[5]))
+        return STATUS.Ok
         """;
 
     /// <summary>
@@ -181,7 +198,7 @@ internal static class RedisScripts
     /// lease prefixes, grace ms, idle ms, retire ms, batch limit. Returns {dead nodes, deleted, expired}.
     /// The script is atomic, so each dead node, empty session and idle session is claimed by one node only.
     /// </summary>
-    public const string Sweep = Prelude + """
+    public static readonly string Sweep = Prelude + """
         local now = now_ms()
         local dead, deleted, expired = {}, {}, {}
         for _, node in ipairs(redis.call('SMEMBERS', KEYS[1])) do
@@ -199,7 +216,7 @@ internal static class RedisScripts
                   if count == 0 then
                     redis.call('ZADD', KEYS[2], now, code)
                   else
-                    redis.call('PUBLISH', ARGV[4] .. code, event(4, role_byte(role), 1, 0, count, mid))
+                    redis.call('PUBLISH', ARGV[4] .. code, event(EVENT.PeerLeft, role_byte(role), LEAVE.Disconnected, 0, count, mid))
                   end
                 end
               end
@@ -230,7 +247,7 @@ internal static class RedisScripts
         end
         for _, code in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now - tonumber(ARGV[8]), 'LIMIT', 0, limit)) do
           remove(code)
-          redis.call('PUBLISH', ARGV[4] .. code, event(7, 0, 1, 0, 0, ''))
+          redis.call('PUBLISH', ARGV[4] .. code, event(EVENT.Ended, 0, END.Expired, 0, 0, ''))
           table.insert(expired, code)
         end
         return {dead, deleted, expired}

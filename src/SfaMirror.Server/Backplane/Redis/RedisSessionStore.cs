@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SfaMirror.Server.Observability;
 using SfaMirror.Server.Protocol;
-using SfaMirror.Server.Sessions;
 using StackExchange.Redis;
 
 namespace SfaMirror.Server.Backplane.Redis;
@@ -18,7 +17,6 @@ namespace SfaMirror.Server.Backplane.Redis;
 internal sealed partial class RedisSessionStore(
     RedisConnection redis,
     RedisKeys keys,
-    PendingResumeTokens tokens,
     NodeIdentity node,
     IOptions<RelayOptions> options,
     ILogger<RedisSessionStore> logger) : ISessionStore
@@ -31,25 +29,12 @@ internal sealed partial class RedisSessionStore(
     /// <summary>Session keys outlive any rule that deletes them, so a cluster that stopped altogether leaves nothing behind.</summary>
     private long SafetyTtlMs => Ms(_options.IdleSessionTimeout + _options.EmptySessionGrace + TimeSpan.FromMinutes(1));
 
-    public async ValueTask<StoreStatus> CreateAsync(string code, string memberId, string resumeToken, ReadOnlyMemory<byte> requestId, CancellationToken cancellationToken)
+    public async ValueTask<StoreStatus> CreateAsync(string code, string memberId, string resumeTokenHash, ReadOnlyMemory<byte> requestId, CancellationToken cancellationToken)
     {
-        tokens.Add(memberId, resumeToken);
-        var status = StoreStatus.Unavailable;
-        try
-        {
-            var result = await redis.EvaluateAsync(RedisScripts.Create,
-                [keys.Session(code), keys.Members(code), keys.Retired(code), keys.Sessions, keys.LastActivity, keys.NodeMembers(node.NodeId), keys.EmptySince],
-                [code, memberId, ResumeToken.Hash(resumeToken), _options.MaxSessions, SafetyTtlMs, Channel(code), requestId]).ConfigureAwait(false);
-            status = (StoreStatus)(int)result;
-            return status;
-        }
-        finally
-        {
-            if (status != StoreStatus.Ok)
-            {
-                tokens.Forget(memberId);
-            }
-        }
+        var result = await redis.EvaluateAsync(RedisScripts.Create,
+            [keys.Session(code), keys.Members(code), keys.Retired(code), keys.Sessions, keys.LastActivity, keys.NodeMembers(node.NodeId), keys.EmptySince],
+            [code, memberId, resumeTokenHash, _options.MaxSessions, SafetyTtlMs, Channel(code), requestId]).ConfigureAwait(false);
+        return (StoreStatus)(int)result;
     }
 
     public async ValueTask<JoinResult> JoinAsync(string code, string memberId, string? resumeTokenHash, ReadOnlyMemory<byte> requestId, CancellationToken cancellationToken)
@@ -100,26 +85,22 @@ internal sealed partial class RedisSessionStore(
     {
         var result = await redis.EvaluateAsync(RedisScripts.Update,
             [keys.Session(code), keys.Members(code), keys.LastActivity],
-            [code, memberId, (int)kind, payload, SafetyTtlMs, Channel(code)]).ConfigureAwait(false);
+            [code, memberId, (int)kind, payload, SafetyTtlMs, Channel(code), StoredState.Clears(payload.Span) ? "1" : "0"]).ConfigureAwait(false);
         return new UpdateResult((StoreStatus)(int)result[0], (int)result[1], (long)result[2]);
     }
 
-    public async ValueTask<ReadResult> ReadAsync(string code, string memberId, StateKind kind, ReadOnlyMemory<byte> requestId, CancellationToken cancellationToken)
+    public async ValueTask<ReadResult> ReadAsync(string code, string memberId, StateKind kind, CancellationToken cancellationToken)
     {
         var result = await redis.EvaluateAsync(RedisScripts.Read,
             [keys.Session(code), keys.Members(code), keys.LastActivity],
             [code, memberId, (int)kind, SafetyTtlMs]).ConfigureAwait(false);
         var status = (StoreStatus)(int)result[0];
-        if (status != StoreStatus.Ok)
-        {
-            return new ReadResult(status, null);
-        }
         var seqText = (byte[]?)result[1];
-        if (seqText is null || seqText.Length == 0 || !Utf8Parser.TryParse(seqText, out long seq, out _))
+        if (status != StoreStatus.Ok || seqText is null || !Utf8Parser.TryParse(seqText, out long seq, out _) || seq <= 0)
         {
-            return new ReadResult(StoreStatus.Ok, null);
+            return new ReadResult(status, StoredState.None);
         }
-        return new ReadResult(StoreStatus.Ok, FrameEncoder.State(kind, code, seq, (byte[]?)result[2] ?? [], requestId.Span));
+        return new ReadResult(StoreStatus.Ok, new StoredState(seq, (byte[]?)result[2] ?? []));
     }
 
     public async ValueTask<StoreStatus> EndAsync(string code, string memberId, ReadOnlyMemory<byte> requestId, CancellationToken cancellationToken)

@@ -1,6 +1,6 @@
 using SfaMirror.Server.Protocol;
 
-namespace SfaMirror.Server.Backplane;
+namespace SfaMirror.Server.Sessions;
 
 /// <summary>A session member connected to this node, as the <see cref="SessionHub"/> sees it.</summary>
 internal interface ILocalMember

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace SfaMirror.Server.Sessions;
+namespace SfaMirror.Server.Backplane;
 
 /// <summary>This process's identity among relay nodes; member ids are prefixed with it so they are unique cluster-wide.</summary>
 internal sealed class NodeIdentity

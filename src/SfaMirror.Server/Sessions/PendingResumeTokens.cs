@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 
-namespace SfaMirror.Server.Backplane.Redis;
+namespace SfaMirror.Server.Sessions;
 
 /// <summary>
-/// Resume tokens of sessions being created on this node, by member id. Redis only ever holds a token's
-/// hash, so the plain token never leaves the node: the creator's node takes it from here when the
-/// <c>Created</c> event comes back on the session channel and puts it in <c>SESSION_CREATED</c>.
+/// Resume tokens of sessions being created on this node, by member id. No store holds a token, only its
+/// hash, so the plain token never leaves the node (nor reaches Redis): the delivery takes it from here when
+/// the <c>Created</c> event reaches the creator's node and puts it in <c>SESSION_CREATED</c>.
 /// </summary>
 internal sealed class PendingResumeTokens
 {

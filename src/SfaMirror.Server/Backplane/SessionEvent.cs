@@ -1,0 +1,64 @@
+using SfaMirror.Server.Protocol;
+
+namespace SfaMirror.Server.Backplane;
+
+/// <summary>
+/// Something members of a session must be told, as a store reports it: what happened and to whom, never
+/// a frame. Both stores hand events to the <see cref="ISessionEventSink"/>; one delivery type turns each
+/// into frames. Memory fields (request id, payloads) point into the store's buffers or the received
+/// Redis message and are valid only during the sink call.
+/// </summary>
+internal readonly struct SessionEvent
+{
+    public required SessionEventKind Kind { get; init; }
+
+    public required string Code { get; init; }
+
+    /// <summary>
+    /// For <see cref="Audience.Member"/>, the member the event is for; for <see cref="Audience.Others"/>, the one
+    /// left out (the sender), null for everyone; for <see cref="SessionEventKind.Ended"/>, the host that ended it.
+    /// </summary>
+    public string? MemberId { get; init; }
+
+    public MemberRole Role { get; init; }
+
+    /// <summary>Members in the session after the event.</summary>
+    public int Members { get; init; }
+
+    public LeaveReason LeaveReason { get; init; }
+
+    public EndReason EndReason { get; init; }
+
+    /// <summary>The raw JSON request id to echo to <see cref="MemberId"/>; empty when none.</summary>
+    public ReadOnlyMemory<byte> RequestId { get; init; }
+
+    /// <summary>For <see cref="SessionEventKind.State"/>, which state the update sets.</summary>
+    public StateKind StateKind { get; init; }
+
+    /// <summary>For <see cref="SessionEventKind.State"/>, the update: its seq and payload (empty or <c>null</c> clears the state).</summary>
+    public StoredState State { get; init; }
+
+    /// <summary>For <see cref="SessionEventKind.Joined"/>, the customer stored so far.</summary>
+    public StoredState Customer { get; init; }
+
+    /// <summary>For <see cref="SessionEventKind.Joined"/>, the product stored so far.</summary>
+    public StoredState Product { get; init; }
+
+    public Audience Audience => Kind switch
+    {
+        SessionEventKind.Created or SessionEventKind.Joined or SessionEventKind.HostResumed => Audience.Member,
+        SessionEventKind.Ended => Audience.Everyone,
+        _ => Audience.Others,
+    };
+}
+
+/// <summary>Who receives a <see cref="SessionEvent"/>.</summary>
+internal enum Audience : byte
+{
+    /// <summary>Only <see cref="SessionEvent.MemberId"/>.</summary>
+    Member,
+    /// <summary>Every member but <see cref="SessionEvent.MemberId"/>.</summary>
+    Others,
+    /// <summary>Every member.</summary>
+    Everyone,
+}
