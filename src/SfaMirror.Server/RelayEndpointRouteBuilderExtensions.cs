@@ -8,10 +8,11 @@ internal static class RelayEndpointRouteBuilderExtensions
     public static WebApplication UseRelay(this WebApplication app)
     {
         app.UseWebSockets();
-        // The apps connect to ws://host:3000 (path "/"); "/ws" is accepted too. A plain GET falls through.
+        // The apps connect to ws://host:3000 (path "/"); "/ws" is accepted too. A plain GET falls through; an
+        // upgrade, valid or not, is the endpoint's to accept or refuse.
         app.Use(async (context, next) =>
         {
-            if (context.WebSockets.IsWebSocketRequest && context.Request.Path.Value is "/" or "/ws" or "")
+            if (RelayWebSocketEndpoint.IsUpgradeRequest(context.Request))
             {
                 await context.RequestServices.GetRequiredService<RelayWebSocketEndpoint>().HandleAsync(context);
                 return;

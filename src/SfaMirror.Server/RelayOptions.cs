@@ -75,6 +75,13 @@ internal sealed class RelayOptions
     [Range(0.01, 3600)]
     public double SendTimeoutSeconds { get; set; } = 10;
 
+    /// <summary>
+    /// A new connection must have sent its whole request head within this time, or it is cut: a client that
+    /// connects and sends nothing, or stops mid-request, holds a connection no longer than this.
+    /// </summary>
+    [Range(0.01, 3600)]
+    public double HandshakeTimeoutSeconds { get; set; } = 10;
+
     /// <summary>How often the lifecycle sweep looks for grace-expired and idle sessions.</summary>
     [Range(0.01, 3600)]
     public double SweepIntervalSeconds { get; set; } = 1;

@@ -22,8 +22,8 @@ internal sealed partial class RelayConnection
         [LoggerMessage(EventIds.KeepAliveTimedOut, LogLevel.Information, "Connection {ConnectionId} answered no ping for {Seconds} s; dropping it")]
         public static partial void KeepAliveTimedOut(ILogger logger, long connectionId, double seconds);
 
-        [LoggerMessage(EventIds.ProtocolViolation, LogLevel.Information, "Connection {ConnectionId} broke the WebSocket protocol ({Violation}); closing with 1002")]
-        public static partial void ProtocolViolation(ILogger logger, long connectionId, string violation);
+        [LoggerMessage(EventIds.ProtocolViolation, LogLevel.Information, "Connection {ConnectionId} broke the WebSocket protocol ({Violation}); closing with {CloseStatus}")]
+        public static partial void ProtocolViolation(ILogger logger, long connectionId, string violation, int closeStatus);
 
         [LoggerMessage(EventIds.HandlerFailed, LogLevel.Error, "Connection {ConnectionId} close handling failed")]
         public static partial void HandlerFailed(ILogger logger, long connectionId, Exception exception);

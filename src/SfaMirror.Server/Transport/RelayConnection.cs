@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net.Sockets;
@@ -11,20 +10,22 @@ using SfaMirror.Server.Sessions;
 namespace SfaMirror.Server.Transport;
 
 /// <summary>
-/// One client's WebSocket, spoken (RFC 6455) straight over the connection's pipes: one receive loop that
-/// reads frames and hands complete messages to its handler, and one send loop that drains the bounded
-/// <see cref="OutboundQueue"/> and writes everything waiting in one go. Nothing else writes to the
-/// connection, so nothing that fans out to it ever waits for it. Timeouts (keep-alive, stuck writes,
+/// One client's WebSocket, spoken (RFC 6455) straight over the connection's pipes. It composes three parts:
+/// the <see cref="FrameReader"/> (bytes in, frame events out), the bounded <see cref="OutboundQueue"/> that
+/// any thread fills without waiting, and the <see cref="FrameWriter"/>, the only path to the wire. One
+/// receive loop feeds the reader and hands complete messages to the handler; one send loop drains the queue
+/// into the writer, so nothing that fans out to the connection ever waits for it. Timeouts (keep-alive, stuck writes,
 /// the close handshake) are checked by <see cref="ConnectionTimeouts"/> for every connection at once,
 /// rather than by a timer per connection: an idle screen costs a few hundred bytes, not a timer's worth.
 /// </summary>
-internal sealed partial class RelayConnection : IClientConnection, IDisposable, OutboundQueue.IInlineWriter
+internal sealed partial class RelayConnection : IClientConnection, IDisposable
 {
     private static readonly long CloseHandshakeTimeout = Stopwatch.Frequency * 2;
 
     private readonly IDuplexPipe _transport;
-    private readonly Socket? _socket;
     private readonly Action _abortTransport;
+    private readonly FrameReader _reader;
+    private readonly FrameWriter _writer;
     private readonly int _maxMessageBytes;
     private readonly ILogger _logger;
     private readonly RelayMetrics _metrics;
@@ -32,19 +33,20 @@ internal sealed partial class RelayConnection : IClientConnection, IDisposable, 
     private readonly OutboundQueue _queue;
     private int _closeRequested;
     private WebSocketCloseStatus _closeStatus;
+    private bool _peerClosed;
+    /// <summary>We close because the peer broke the protocol or a limit: the TCP connection goes right after our close frame.</summary>
+    private bool _failing;
 
     // Read by ConnectionTimeouts; Stopwatch timestamps, 0 when not running.
-    private long _flushStartedAt;
     private long _closeSentAt;
     private long _awaitingPongSince;
     private long _pingSentAt;
 
     /// <param name="transport">The connection's pipes, after the opening handshake.</param>
     /// <param name="abortTransport">Cuts the connection; any pending read or write then ends.</param>
-    /// <param name="socket">The connection's own socket, when frames may be written to it directly (see RelayConnection.Send.cs).</param>
+    /// <param name="socket">The connection's own socket, when frames may be written to it directly (see <see cref="FrameWriter"/>).</param>
     public RelayConnection(long id, string remoteAddress, IDuplexPipe transport, RelayOptions options, RelayMetrics metrics, ILogger logger, Action abortTransport, Socket? socket = null)
     {
-        _socket = socket;
         Id = id;
         RemoteAddress = remoteAddress;
         _transport = transport;
@@ -52,7 +54,9 @@ internal sealed partial class RelayConnection : IClientConnection, IDisposable, 
         _maxMessageBytes = options.MaxMessageBytes;
         _logger = logger;
         _metrics = metrics;
-        _queue = new OutboundQueue(options.CoalesceAboveBytes, options.MaxQueuedBytes, socket is null ? null : this);
+        _reader = new FrameReader(options.MaxMessageBytes);
+        _writer = new FrameWriter(transport.Output, socket, metrics, abortTransport);
+        _queue = new OutboundQueue(options.CoalesceAboveBytes, options.MaxQueuedBytes, _writer.CanWriteInline ? _writer : null);
         // The first ping comes at a random point of the second half of the first interval, so that connections
         // opened together (a fleet reconnecting after a deploy) are not all pinged in the same pass ever after,
         // and none is pinged while it is still reading the handshake's answer.
@@ -118,7 +122,7 @@ internal sealed partial class RelayConnection : IClientConnection, IDisposable, 
         }
         finally
         {
-            ReturnMessageBuffer();
+            _reader.ReleaseMessage();
             try
             {
                 await handler.OnClosedAsync().ConfigureAwait(false);
@@ -127,17 +131,19 @@ internal sealed partial class RelayConnection : IClientConnection, IDisposable, 
             {
                 Log.HandlerFailed(_logger, Id, ex);
             }
-            _queue.Complete(discardPending: true);
+            // After the peer's close frame, what was queued in answer to the frames before it (pongs, replies)
+            // still goes out ahead of our close frame; a peer that vanished gets nothing more.
+            _queue.Complete(discardPending: !_peerClosed);
+            _aborted.Cancel();
             // The send loop ends by itself: its queue is complete and a stuck write is cut by ConnectionTimeouts.
             await sendLoop.ConfigureAwait(false);
-            _aborted.Cancel();
         }
     }
 
     /// <summary>Called about every tick by <see cref="ConnectionTimeouts"/>: sends keep-alive pings and cuts what timed out.</summary>
     internal void CheckTimeouts(long now, in ConnectionTimeouts.Limits limits)
     {
-        var flushStartedAt = Volatile.Read(ref _flushStartedAt);
+        var flushStartedAt = _writer.StuckSince;
         if (flushStartedAt != 0 && now - flushStartedAt > limits.SendTimeout)
         {
             // Counted here, where the timeout fires: once the transport is aborted the pending write may end quietly.

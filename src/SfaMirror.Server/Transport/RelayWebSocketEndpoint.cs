@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using System.Net.Sockets;
+using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Hosting;
@@ -30,6 +31,25 @@ internal sealed partial class RelayWebSocketEndpoint(
     /// <summary>Whether a new connection may be accepted: not once shutdown began.</summary>
     public bool Accepting => !lifetime.ApplicationStopping.IsCancellationRequested;
 
+    /// <summary>How long a new connection may take to send its whole request head.</summary>
+    public TimeSpan HandshakeTimeout => TimeSpan.FromSeconds(_options.HandshakeTimeoutSeconds);
+
+    /// <summary>
+    /// Whether an HTTP request asks for a WebSocket (<c>Upgrade: websocket</c>), valid or not: such a request is
+    /// answered by <see cref="HandleAsync"/>, with an upgrade or a refusal, and never by a page.
+    /// </summary>
+    public static bool IsUpgradeRequest(HttpRequest request)
+    {
+        foreach (var value in request.Headers.Upgrade)
+        {
+            if (value is not null && UpgradeRequest.HasToken(Encoding.ASCII.GetBytes(value), "websocket"u8))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public async Task HandleAsync(HttpContext context)
     {
         if (!Accepting)
@@ -39,12 +59,34 @@ internal sealed partial class RelayWebSocketEndpoint(
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             return;
         }
-        if (context.Features.Get<IHttpUpgradeFeature>() is not { IsUpgradableRequest: true } upgrade)
+        var request = context.Request;
+        if (request.Path.Value is not ("/" or "/ws" or ""))
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+        // The same rules as the fast path's (RFC 6455 4.2.1, 4.2.2).
+        var headers = new UpgradeRequest();
+        foreach (var name in (ReadOnlySpan<string>)["Host", "Upgrade", "Connection", "Sec-WebSocket-Version", "Sec-WebSocket-Key"])
+        {
+            foreach (var value in request.Headers[name])
+            {
+                headers.Add(name, value);
+            }
+        }
+        var verdict = headers.Verdict(HttpMethods.IsGet(request.Method), HttpProtocol.IsHttp11(request.Protocol));
+        if (verdict == HandshakeStatus.UpgradeRequired)
+        {
+            context.Response.StatusCode = StatusCodes.Status426UpgradeRequired;
+            context.Response.Headers.SecWebSocketVersion = "13";
+            context.Response.Headers.Upgrade = "websocket";
+            return;
+        }
+        if (verdict != HandshakeStatus.Upgrade || context.Features.Get<IHttpUpgradeFeature>() is not { IsUpgradableRequest: true } upgrade)
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             return;
         }
-        // The WebSocket middleware has checked the request (GET, version 13, a 16-byte key); the 101 is ours.
         context.Response.Headers.Upgrade = "websocket";
         context.Response.Headers.SecWebSocketAccept = WebSocketHandshake.AcceptKey(context.Request.Headers.SecWebSocketKey.ToString());
         var stream = await upgrade.UpgradeAsync().ConfigureAwait(false);

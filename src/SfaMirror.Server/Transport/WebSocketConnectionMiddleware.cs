@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
@@ -15,27 +16,38 @@ namespace SfaMirror.Server.Transport;
 /// (docs/performance.md). Here the first bytes are parsed once; a plain upgrade of <c>/</c> or
 /// <c>/ws</c> is answered with its 101 and the relay's own WebSocket (<see cref="RelayConnection"/>)
 /// runs straight on the connection.
-/// Everything else (pages, /metrics, odd or unusual upgrades, a server shutting down) goes, untouched,
-/// to the HTTP pipeline, which still has its own WebSocket path.
+/// An upgrade that breaks RFC 6455 is refused here (400, or 426 for another version) and the connection
+/// closed. Everything else (pages, /metrics, requests in unusual HTTP syntax, a server shutting down) goes,
+/// untouched, to the HTTP pipeline, which still has its own WebSocket path. A connection whose request head is
+/// not complete within <c>HandshakeTimeoutSeconds</c> is cut: this reads before any of Kestrel's timeouts apply.
 /// </summary>
 internal sealed class WebSocketConnectionMiddleware(ConnectionDelegate next, RelayWebSocketEndpoint endpoint)
 {
-    /// <summary>A client that opened a connection but has not finished its request head by then goes to HTTP, with HTTP's own limits.</summary>
-    private static readonly TimeSpan HeadTimeout = TimeSpan.FromSeconds(10);
-
     public async Task OnConnectionAsync(ConnectionContext connection)
     {
-        if (await ReadUpgradeAsync(connection.Transport.Input).ConfigureAwait(false) is not { } acceptKey)
+        var (status, acceptKey) = await ReadRequestAsync(connection.Transport.Input).ConfigureAwait(false);
+        switch (status)
         {
-            await next(connection).ConfigureAwait(false);
-            return;
+            case HandshakeStatus.Upgrade:
+                break;
+            case HandshakeStatus.TimedOut:
+                connection.Abort();
+                return;
+            case HandshakeStatus.BadRequest or HandshakeStatus.UpgradeRequired:
+                // Kestrel sends what was written before it closes the connection once this returns.
+                connection.Transport.Output.Write(WebSocketHandshake.Refusal(status));
+                await connection.Transport.Output.FlushAsync().ConfigureAwait(false);
+                return;
+            default:
+                await next(connection).ConfigureAwait(false);
+                return;
         }
 
         // A plain TCP connection's frames go to its socket directly (RelayConnection.Send.cs); the 101 too,
         // so that it cannot be overtaken by a frame. Behind TLS or any other layer, everything uses the pipes.
         var socket = connection.Features.Get<ITlsHandshakeFeature>() is null ? connection.Features.Get<IConnectionSocketFeature>()?.Socket : null;
         var response = new byte[WebSocketHandshake.MaxResponseBytes];
-        var length = WebSocketHandshake.WriteResponse(acceptKey, response);
+        var length = WebSocketHandshake.WriteResponse(acceptKey!, response);
         if (socket is not null)
         {
             socket.Blocking = false;
@@ -54,13 +66,13 @@ internal sealed class WebSocketConnectionMiddleware(ConnectionDelegate next, Rel
     }
 
     /// <summary>
-    /// Reads the request head. Returns the Sec-WebSocket-Accept value when the relay takes the connection,
-    /// with the head consumed; otherwise null with nothing consumed, and examined no further than the
-    /// pipe requires, so that HTTP's first read returns the same bytes at once.
+    /// Reads the request head. On <see cref="HandshakeStatus.Upgrade"/> (with the Sec-WebSocket-Accept value) and on a
+    /// refusal the head is consumed; for HTTP nothing is consumed and nothing examined further than the pipe
+    /// requires, so that HTTP's first read returns the same bytes at once.
     /// </summary>
-    private async Task<string?> ReadUpgradeAsync(PipeReader input)
+    private async Task<(HandshakeStatus Status, string? AcceptKey)> ReadRequestAsync(PipeReader input)
     {
-        using var timeout = new CancellationTokenSource(HeadTimeout);
+        using var timeout = new CancellationTokenSource(endpoint.HandshakeTimeout);
         SequencePosition? examined = null;
         while (true)
         {
@@ -71,7 +83,7 @@ internal sealed class WebSocketConnectionMiddleware(ConnectionDelegate next, Rel
             }
             catch (OperationCanceledException)
             {
-                return null;
+                return (HandshakeStatus.TimedOut, null);
             }
             var buffer = result.Buffer;
             var status = WebSocketHandshake.TryParse(buffer, out var headLength, out var acceptKey);
@@ -82,13 +94,18 @@ internal sealed class WebSocketConnectionMiddleware(ConnectionDelegate next, Rel
                 input.AdvanceTo(buffer.Start, buffer.End);
                 continue;
             }
+            if (status is HandshakeStatus.BadRequest or HandshakeStatus.UpgradeRequired)
+            {
+                input.AdvanceTo(buffer.GetPosition(headLength));
+                return (status, null);
+            }
             if (status != HandshakeStatus.Upgrade || !endpoint.Accepting)
             {
                 input.AdvanceTo(buffer.Start, examined ?? buffer.Start);
-                return null;
+                return (HandshakeStatus.NotOurs, null);
             }
             input.AdvanceTo(buffer.GetPosition(headLength));
-            return acceptKey;
+            return (status, acceptKey);
         }
     }
 }

@@ -7,10 +7,11 @@ namespace SfaMirror.Server.Transport;
 
 /// <summary>
 /// Recognises, in the first bytes of a connection, the one request the relay answers without Kestrel's
-/// HTTP layer: a well-formed HTTP/1.1 WebSocket upgrade of <c>/</c> or <c>/ws</c>. Anything else, or
-/// anything unusual about it, is <see cref="HandshakeStatus.NotOurs"/> and goes to the HTTP pipeline,
-/// which answers it exactly as before (including its own WebSocket path), so this fast path never has
-/// to reproduce HTTP's error handling.
+/// HTTP layer: a WebSocket upgrade of <c>/</c> or <c>/ws</c>. A valid one is <see cref="HandshakeStatus.Upgrade"/>;
+/// one that breaks RFC 6455 4.2.1 is refused here with the status the RFC names (<see cref="UpgradeRequest"/>
+/// judges, as it does for the HTTP pipeline's path). Anything else, or any HTTP syntax out of the ordinary, is
+/// <see cref="HandshakeStatus.NotOurs"/> and goes to the HTTP pipeline, so this fast path never has to
+/// reproduce HTTP's own error handling.
 /// </summary>
 internal static class WebSocketHandshake
 {
@@ -42,8 +43,7 @@ internal static class WebSocketHandshake
                 return head.Length >= MaxHeadBytes ? HandshakeStatus.NotOurs : HandshakeStatus.NeedMore;
             }
             headLength = end + HeadEnd.Length;
-            acceptKey = ParseUpgrade(head[..(end + 2)]);
-            return acceptKey is null ? HandshakeStatus.NotOurs : HandshakeStatus.Upgrade;
+            return ParseUpgrade(head[..(end + 2)], out acceptKey);
         }
         finally
         {
@@ -80,24 +80,26 @@ internal static class WebSocketHandshake
     }
 
     /// <param name="head">The request line and headers, each ending in CRLF.</param>
-    /// <returns>The Sec-WebSocket-Accept value, or null when this is not a request the fast path takes.</returns>
-    private static string? ParseUpgrade(ReadOnlySpan<byte> head)
+    /// <param name="acceptKey">The Sec-WebSocket-Accept value, when the verdict is <see cref="HandshakeStatus.Upgrade"/>.</param>
+    private static HandshakeStatus ParseUpgrade(ReadOnlySpan<byte> head, out string? acceptKey)
     {
+        acceptKey = null;
         var lineEnd = head.IndexOf("\r\n"u8);
         var requestLine = head[..lineEnd];
-        if (!requestLine.EndsWith(" HTTP/1.1"u8))
+        var isHttp11 = requestLine.EndsWith(" HTTP/1.1"u8);
+        if ((!isHttp11 && !requestLine.EndsWith(" HTTP/1.0"u8)) || requestLine.Length <= Get.Length + " HTTP/1.1"u8.Length)
         {
-            return null;
+            return HandshakeStatus.NotOurs;
         }
         var target = requestLine[Get.Length..^" HTTP/1.1"u8.Length];
         var query = target.IndexOf((byte)'?');
         var path = query < 0 ? target : target[..query];
         if (!(path.SequenceEqual("/"u8) || path.SequenceEqual("/ws"u8)) || target.IndexOfAny((byte)' ', (byte)'#') >= 0)
         {
-            return null;
+            return HandshakeStatus.NotOurs;
         }
 
-        bool host = false, upgrade = false, connection = false, version = false;
+        var request = new UpgradeRequest();
         ReadOnlySpan<byte> key = default;
         var rest = head[(lineEnd + 2)..];
         while (!rest.IsEmpty)
@@ -109,60 +111,37 @@ internal static class WebSocketHandshake
             // No colon, an empty name, whitespace before the colon or a folded line: Kestrel answers those with 400.
             if (colon <= 0 || line[colon - 1] is (byte)' ' or (byte)'\t' || line[0] is (byte)' ' or (byte)'\t' || line.IndexOfAny((byte)'\r', (byte)'\n', (byte)0) >= 0)
             {
-                return null;
+                return HandshakeStatus.NotOurs;
             }
             var name = line[..colon];
             var value = line[(colon + 1)..].Trim(" \t"u8);
-            if (Ascii.EqualsIgnoreCase(name, "Host"u8))
-            {
-                if (host) return null;
-                host = true;
-            }
-            else if (Ascii.EqualsIgnoreCase(name, "Upgrade"u8))
-            {
-                upgrade |= HasToken(value, "websocket"u8);
-            }
-            else if (Ascii.EqualsIgnoreCase(name, "Connection"u8))
-            {
-                connection |= HasToken(value, "upgrade"u8);
-            }
-            else if (Ascii.EqualsIgnoreCase(name, "Sec-WebSocket-Version"u8))
-            {
-                if (version || !value.SequenceEqual("13"u8)) return null;
-                version = true;
-            }
-            else if (Ascii.EqualsIgnoreCase(name, "Sec-WebSocket-Key"u8))
-            {
-                if (!key.IsEmpty) return null;
-                key = value;
-            }
-            else if (Ascii.EqualsIgnoreCase(name, "Content-Length"u8) || Ascii.EqualsIgnoreCase(name, "Transfer-Encoding"u8))
+            if (Ascii.EqualsIgnoreCase(name, "Content-Length"u8) || Ascii.EqualsIgnoreCase(name, "Transfer-Encoding"u8))
             {
                 // A body on an upgrade request is HTTP's business.
-                return null;
+                return HandshakeStatus.NotOurs;
             }
-        }
-        return host && upgrade && connection && version && IsValidKey(key) ? AcceptKey(key) : null;
-    }
-
-    private static bool HasToken(ReadOnlySpan<byte> value, ReadOnlySpan<byte> token)
-    {
-        foreach (var range in value.Split((byte)','))
-        {
-            if (Ascii.EqualsIgnoreCase(value[range].Trim(" \t"u8), token))
+            if (Ascii.EqualsIgnoreCase(name, "Sec-WebSocket-Key"u8))
             {
-                return true;
+                key = value;
             }
+            request.Add(name, value);
         }
-        return false;
+        if (!request.IsWebSocket)
+        {
+            return HandshakeStatus.NotOurs;
+        }
+        var verdict = request.Verdict(isGet: true, isHttp11);
+        if (verdict == HandshakeStatus.Upgrade)
+        {
+            acceptKey = AcceptKey(key);
+        }
+        return verdict;
     }
 
-    /// <summary>RFC 6455 4.2.1: the key is 16 random bytes in base64, which is always 24 characters.</summary>
-    private static bool IsValidKey(ReadOnlySpan<byte> key)
-    {
-        Span<byte> decoded = stackalloc byte[18];
-        return key.Length == 24 && Base64.DecodeFromUtf8(key, decoded, out _, out var written) == OperationStatus.Done && written == 16;
-    }
+    /// <summary>The response refusing an upgrade with <paramref name="status"/> (400 or 426); the connection closes after it.</summary>
+    public static ReadOnlySpan<byte> Refusal(HandshakeStatus status) => status == HandshakeStatus.UpgradeRequired
+        ? "HTTP/1.1 426 Upgrade Required\r\nConnection: close\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nContent-Length: 0\r\n\r\n"u8
+        : "HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"u8;
 
     /// <summary>The Sec-WebSocket-Accept value for a Sec-WebSocket-Key.</summary>
     public static string AcceptKey(string key) => AcceptKey(Encoding.ASCII.GetBytes(key));

@@ -62,10 +62,25 @@ public sealed class RawWebSocket : IAsyncDisposable
         return (await client.SendHeadAsync(requestHead, pieceBytes), client);
     }
 
+    /// <summary>Connects without sending anything (for requests sent by hand with <see cref="SendRawAsync"/>).</summary>
+    public static async Task<RawWebSocket> OpenAsync(Uri uri)
+    {
+        var tcp = new TcpClient { NoDelay = true };
+        using var cts = new CancellationTokenSource(TestClient.DefaultTimeout);
+        await tcp.ConnectAsync(uri.Host, uri.Port, cts.Token);
+        return new RawWebSocket(tcp);
+    }
+
     /// <summary>Sends a request head on this connection and reads the response head (see <see cref="SendHeadAsync(Uri, string, int?, int?)"/>).</summary>
     public async Task<string> SendHeadAsync(string requestHead, int? pieceBytes = null)
     {
         await SendRawAsync(Encoding.ASCII.GetBytes(requestHead), pieceBytes);
+        return await ReadHeadAsync();
+    }
+
+    /// <summary>Reads a response head, and nothing after it.</summary>
+    public async Task<string> ReadHeadAsync()
+    {
         using var cts = new CancellationTokenSource(TestClient.DefaultTimeout);
         // Read the response headers byte by byte so that nothing after them is consumed.
         var headers = new StringBuilder();
@@ -100,23 +115,32 @@ public sealed class RawWebSocket : IAsyncDisposable
         await _stream.WriteAsync(frame, cts.Token);
     }
 
-    /// <summary>Sends bytes as they are, in pieces of <paramref name="pieceBytes"/> with a pause between them when given.</summary>
-    public async Task SendRawAsync(byte[] bytes, int? pieceBytes = null)
+    /// <summary>Sends bytes as they are, in pieces of <paramref name="pieceBytes"/> with a pause of <paramref name="pauseMs"/> between them when given.</summary>
+    public async Task SendRawAsync(byte[] bytes, int? pieceBytes = null, int pauseMs = 20)
     {
         using var cts = new CancellationTokenSource(TestClient.DefaultTimeout);
         var piece = pieceBytes ?? bytes.Length;
         for (var offset = 0; offset < bytes.Length; offset += piece)
         {
-            if (offset > 0)
+            if (offset > 0 && pauseMs > 0)
             {
-                await Task.Delay(20, cts.Token);
+                await Task.Delay(pauseMs, cts.Token);
             }
             await _stream.WriteAsync(bytes.AsMemory(offset, Math.Min(piece, bytes.Length - offset)), cts.Token);
         }
     }
 
-    /// <summary>One frame as a client sends it (masked), or unmasked as no client may send it.</summary>
-    public static byte[] Frame(byte opcode, byte[] payload, bool fin = true, bool masked = true) => EncodeFrame(opcode, payload, fin, payload.Length, masked);
+    /// <summary>One frame as a client sends it (masked), or unmasked as no client may send it; <paramref name="rsv"/> sets reserved bits (1 to 7).</summary>
+    public static byte[] Frame(byte opcode, byte[] payload, bool fin = true, bool masked = true, int rsv = 0) => EncodeFrame(opcode, payload, fin, payload.Length, masked, rsv);
+
+    /// <summary>Sends a close frame with <paramref name="status"/> and <paramref name="reason"/> (raw bytes, so that they can be invalid).</summary>
+    public Task SendCloseAsync(int status, byte[]? reason = null)
+    {
+        var payload = new byte[2 + (reason?.Length ?? 0)];
+        BinaryPrimitives.WriteUInt16BigEndian(payload, (ushort)status);
+        reason?.CopyTo(payload, 2);
+        return SendFrameAsync(Close, payload);
+    }
 
     /// <summary>Sends the header of a text frame that announces <paramref name="announcedLength"/> bytes, then only <paramref name="sent"/> of them.</summary>
     public async Task SendTruncatedFrameAsync(int announcedLength, int sent)
@@ -233,11 +257,11 @@ public sealed class RawWebSocket : IAsyncDisposable
         return true;
     }
 
-    private static byte[] EncodeFrame(byte opcode, byte[] payload, bool fin, int length, bool masked = true)
+    private static byte[] EncodeFrame(byte opcode, byte[] payload, bool fin, int length, bool masked = true, int rsv = 0)
     {
         var maskBit = masked ? 0x80 : 0;
         using var ms = new MemoryStream();
-        ms.WriteByte((byte)((fin ? 0x80 : 0) | opcode));
+        ms.WriteByte((byte)((fin ? 0x80 : 0) | (rsv << 4) | opcode));
         if (length < 126)
         {
             ms.WriteByte((byte)(maskBit | length));

@@ -23,6 +23,13 @@ public sealed class RelayProcess : IAsyncDisposable
 
     public Uri WebSocketUri { get; }
 
+    /// <summary>The relay's resident memory now (VmRSS), in bytes.</summary>
+    public long ResidentBytes()
+    {
+        _process.Refresh();
+        return _process.WorkingSet64;
+    }
+
     /// <summary>A node of a cluster sharing <paramref name="redis"/>; <paramref name="settings"/> are <c>Relay</c> options.</summary>
     public static Task<RelayProcess> StartAsync(RedisServerProcess redis, string keyPrefix, params (string Key, string Value)[] settings) =>
         StartCoreAsync(readOutput: true,
