@@ -1,3 +1,4 @@
+using SfaMirror.Server.Transport;
 using Microsoft.Extensions.Logging.Console;
 
 namespace SfaMirror.Server;
@@ -7,10 +8,10 @@ internal static class RelayHostBuilderExtensions
 {
     public static WebApplicationBuilder ConfigureRelayHost(this WebApplicationBuilder builder)
     {
-        // RelayOptions.InlineIo, the socket engine's half: it reads this variable once, at the first socket
+        // TransportOptions.InlineIo, the socket engine's half: it reads this variable once, at the first socket
         // operation, so it is set here, before anything opens one. An explicit setting of the variable wins.
         const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
-        if (Environment.GetEnvironmentVariable(InlineCompletions) is null && builder.Configuration.GetValue($"{RelayOptions.SectionName}:{nameof(RelayOptions.InlineIo)}", true))
+        if (Environment.GetEnvironmentVariable(InlineCompletions) is null && builder.Configuration.GetValue($"{RelaySection.Name}:{nameof(TransportOptions.InlineIo)}", true))
         {
             Environment.SetEnvironmentVariable(InlineCompletions, "1");
         }

@@ -1,4 +1,7 @@
 using SfaMirror.Server.Admin;
+using SfaMirror.Server.Backplane;
+using SfaMirror.Server.Sessions;
+using SfaMirror.Server.Transport;
 using SfaMirror.Server.Observability;
 using SfaMirror.Server.WebConsole;
 
@@ -12,17 +15,21 @@ internal static class RelayServerExtensions
 {
     public static IServiceCollection AddRelayServer(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddRelay(configuration);
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolver = HttpJsonContext.Default);
+        // Lower layers first: hosted services stop in reverse order (the transport closes connections before
+        // the backplane lets go of Redis).
         services.AddObservability();
-        services.AddAdmin();
+        services.AddBackplane(configuration);
+        services.AddSessions(configuration);
+        services.AddTransport(configuration);
+        services.AddAdmin(configuration);
         services.AddConsole();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolver = HttpJsonContext.Default);
         return services;
     }
 
     public static WebApplication MapRelayServer(this WebApplication app)
     {
-        app.UseRelay();
+        app.MapRelayWebSocket();
         app.MapObservability();
         app.MapAdmin();
         app.MapConsole();

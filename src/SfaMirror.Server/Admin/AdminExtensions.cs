@@ -15,8 +15,9 @@ internal static class AdminExtensions
     /// <summary>How many sessions the page lists at most; the counts above it are always complete.</summary>
     private const int MaxListedSessions = 200;
 
-    public static IServiceCollection AddAdmin(this IServiceCollection services)
+    public static IServiceCollection AddAdmin(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOptions<AdminOptions>().Bind(configuration.GetSection(RelaySection.Name)).ValidateOnStart();
         services.AddSingleton<AdminToken>();
         return services;
     }

@@ -8,7 +8,7 @@ namespace SfaMirror.Server.Admin;
 /// The admin token check. The token travels only in an <c>Authorization: Bearer</c> header, never in a
 /// query string (which proxies and access logs keep). With no token configured the admin area does not exist.
 /// </summary>
-internal sealed class AdminToken(IOptions<RelayOptions> options)
+internal sealed class AdminToken(IOptions<AdminOptions> options)
 {
     private readonly byte[]? _hash = string.IsNullOrEmpty(options.Value.AdminToken)
         ? null

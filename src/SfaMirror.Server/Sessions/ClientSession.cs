@@ -17,7 +17,7 @@ internal sealed partial class ClientSession : IConnectionHandler, ILocalMember
     private readonly SessionHub _hub;
     private readonly PendingResumeTokens _tokens;
     private readonly SessionCodeGenerator _codes;
-    private readonly RelayOptions _options;
+    private readonly SessionOptions _options;
     private readonly RelayMetrics _metrics;
     private readonly ILogger _logger;
     private readonly ConnectionRateLimiter _limiter;
@@ -25,7 +25,7 @@ internal sealed partial class ClientSession : IConnectionHandler, ILocalMember
     private string? _code;
 
     public ClientSession(IClientConnection connection, string memberId, ISessionStore store, SessionHub hub, PendingResumeTokens tokens,
-        SessionCodeGenerator codes, RelayOptions options, RelayMetrics metrics, ILogger logger)
+        SessionCodeGenerator codes, SessionOptions options, RelayMetrics metrics, ILogger logger)
     {
         _connection = connection;
         MemberId = memberId;

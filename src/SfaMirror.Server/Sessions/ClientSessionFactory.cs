@@ -11,7 +11,7 @@ internal sealed class ClientSessionFactory(
     PendingResumeTokens tokens,
     SessionCodeGenerator codes,
     NodeIdentity node,
-    IOptions<RelayOptions> options,
+    IOptions<SessionOptions> options,
     RelayMetrics metrics,
     ILogger<ClientSession> logger) : IConnectionHandlerFactory
 {

@@ -7,7 +7,7 @@ namespace SfaMirror.Server.Sessions;
 /// window of failed joins, at most one <c>RATE_LIMITED</c> reply per second, and the count of refusals
 /// within 60 seconds that closes the connection. Used only by the connection's receive loop.
 /// </summary>
-internal sealed class ConnectionRateLimiter(RelayOptions options)
+internal sealed class ConnectionRateLimiter(SessionOptions options)
 {
     private static readonly long OneSecond = Stopwatch.Frequency;
     private static readonly long OneMinute = Stopwatch.Frequency * 60;

@@ -13,14 +13,15 @@ namespace SfaMirror.Server.Sessions;
 internal sealed partial class SessionLifecycleService(
     ISessionStore store,
     RelayMetrics metrics,
-    IOptions<RelayOptions> options,
+    IOptions<SessionOptions> options,
+    IOptions<StoreOptions> storeOptions,
     TimeProvider time,
     ILogger<SessionLifecycleService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var o = options.Value;
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(o.SweepIntervalSeconds), time);
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(storeOptions.Value.SweepIntervalSeconds), time);
         var nextSummary = time.GetUtcNow() + TimeSpan.FromSeconds(o.SummaryIntervalSeconds);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {

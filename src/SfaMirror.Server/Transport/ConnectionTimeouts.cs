@@ -10,7 +10,7 @@ namespace SfaMirror.Server.Transport;
 /// handshakes the peer never finished. A timer per connection would cost each idle screen a few hundred bytes
 /// and the runtime a timer-queue entry; a pass over all connections costs microseconds per thousand.
 /// </summary>
-internal sealed class ConnectionTimeouts(ConnectionTracker tracker, IOptions<RelayOptions> options) : BackgroundService
+internal sealed class ConnectionTimeouts(ConnectionTracker tracker, IOptions<TransportOptions> options) : BackgroundService
 {
     /// <summary>The limits in <see cref="Stopwatch"/> ticks.</summary>
     internal readonly record struct Limits(long KeepAliveInterval, long KeepAliveTimeout, long SendTimeout);

@@ -13,7 +13,7 @@ namespace SfaMirror.Server.Transport;
 /// Kestrel's own stop waits (up to the host's shutdown timeout, 30 s) for upgraded connections to end, so
 /// closing them from <c>StopAsync</c>, after Kestrel, came too late and clients saw 1006 instead.
 /// </summary>
-internal sealed partial class GracefulShutdown(ConnectionTracker tracker, IOptions<RelayOptions> options, ILogger<GracefulShutdown> logger)
+internal sealed partial class GracefulShutdown(ConnectionTracker tracker, IOptions<TransportOptions> options, ILogger<GracefulShutdown> logger)
     : IHostedLifecycleService
 {
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -45,7 +45,7 @@ internal sealed partial class RelayConnection : IClientConnection, IDisposable
     /// <param name="transport">The connection's pipes, after the opening handshake.</param>
     /// <param name="abortTransport">Cuts the connection; any pending read or write then ends.</param>
     /// <param name="socket">The connection's own socket, when frames may be written to it directly (see <see cref="FrameWriter"/>).</param>
-    public RelayConnection(long id, string remoteAddress, IDuplexPipe transport, RelayOptions options, RelayMetrics metrics, ILogger logger, Action abortTransport, Socket? socket = null)
+    public RelayConnection(long id, string remoteAddress, IDuplexPipe transport, TransportOptions options, RelayMetrics metrics, ILogger logger, Action abortTransport, Socket? socket = null)
     {
         Id = id;
         RemoteAddress = remoteAddress;

@@ -21,12 +21,12 @@ namespace SfaMirror.Server.Transport;
 internal sealed partial class RelayWebSocketEndpoint(
     ConnectionTracker tracker,
     IConnectionHandlerFactory handlers,
-    IOptions<RelayOptions> options,
+    IOptions<TransportOptions> options,
     RelayMetrics metrics,
     IHostApplicationLifetime lifetime,
     ILogger<RelayConnection> logger)
 {
-    private readonly RelayOptions _options = options.Value;
+    private readonly TransportOptions _options = options.Value;
 
     /// <summary>Whether a new connection may be accepted: not once shutdown began.</summary>
     public bool Accepting => !lifetime.ApplicationStopping.IsCancellationRequested;

@@ -9,10 +9,10 @@ namespace SfaMirror.Server.Backplane.InMemory;
 /// changes it and reports the resulting events to the sink before unlocking, so members see events in
 /// exactly the order they took effect. The sink only queues, so no lock is ever held across a wait.
 /// </summary>
-internal sealed class InMemorySessionStore(ISessionEventSink sink, IOptions<RelayOptions> options, TimeProvider time)
+internal sealed class InMemorySessionStore(ISessionEventSink sink, IOptions<StoreOptions> options, TimeProvider time)
     : ISessionStore
 {
-    private readonly RelayOptions _options = options.Value;
+    private readonly StoreOptions _options = options.Value;
     private readonly ConcurrentDictionary<string, MemorySession> _sessions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _retiredUntil = new(StringComparer.Ordinal);
     private int _count;

@@ -9,10 +9,10 @@ internal static class RedisBackplaneExtensions
 {
     public static IServiceCollection AddRedisBackplane(this IServiceCollection services)
     {
-        services.AddOptions<RelayOptions>()
+        services.AddOptions<StoreOptions>()
             .Validate(o => IsValidConnectionString(o.Redis), "Relay:Redis is not a valid StackExchange.Redis connection string")
             .Validate(o => o.NodeLeaseSeconds > o.SweepIntervalSeconds, "NodeLeaseSeconds must be longer than SweepIntervalSeconds");
-        services.AddSingleton(sp => new RedisKeys(sp.GetRequiredService<IOptions<RelayOptions>>().Value.RedisKeyPrefix));
+        services.AddSingleton(sp => new RedisKeys(sp.GetRequiredService<IOptions<StoreOptions>>().Value.RedisKeyPrefix));
         services.AddSingleton<RedisConnection>();
         services.AddSingleton(sp => new RedisEventDispatcher(sp.GetRequiredService<ISessionEventSink>, sp.GetRequiredService<ILogger<RedisEventDispatcher>>()));
         services.AddSingleton<RedisSessionSubscriptions>();

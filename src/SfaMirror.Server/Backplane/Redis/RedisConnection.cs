@@ -16,7 +16,7 @@ internal sealed partial class RedisConnection : IAsyncDisposable
     private readonly ConnectionMultiplexer _multiplexer;
     private readonly ILogger _logger;
 
-    public RedisConnection(IOptions<RelayOptions> options, ILogger<RedisConnection> logger)
+    public RedisConnection(IOptions<StoreOptions> options, ILogger<RedisConnection> logger)
     {
         _logger = logger;
         var config = ConfigurationOptions.Parse(options.Value.Redis!);

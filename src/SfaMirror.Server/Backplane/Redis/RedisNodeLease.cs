@@ -6,7 +6,7 @@ using SfaMirror.Server.Observability;
 namespace SfaMirror.Server.Backplane.Redis;
 
 /// <summary>
-/// Keeps this node's lease in Redis, renewed every third of <see cref="RelayOptions.NodeLeaseSeconds"/>.
+/// Keeps this node's lease in Redis, renewed every third of <see cref="StoreOptions.NodeLeaseSeconds"/>.
 /// While it lives, other nodes leave this node's members alone; once it lapses (the node died without a
 /// goodbye), the next sweep on any node removes them. Renewal carries on through an outage and re-creates
 /// the lease as soon as Redis is back. A node that finds its lease gone (it stalled or lost Redis for
@@ -20,7 +20,7 @@ internal sealed partial class RedisNodeLease(
     RedisKeys keys,
     NodeIdentity node,
     IEnumerable<INodeLeaseListener> listeners,
-    IOptions<RelayOptions> options,
+    IOptions<StoreOptions> options,
     ILogger<RedisNodeLease> logger) : BackgroundService
 {
     private bool _held;

@@ -18,12 +18,12 @@ internal sealed partial class RedisSessionStore(
     RedisConnection redis,
     RedisKeys keys,
     NodeIdentity node,
-    IOptions<RelayOptions> options,
+    IOptions<StoreOptions> options,
     ILogger<RedisSessionStore> logger) : ISessionStore
 {
     private const int SweepBatch = 200;
 
-    private readonly RelayOptions _options = options.Value;
+    private readonly StoreOptions _options = options.Value;
     private readonly ConcurrentDictionary<(string Code, string MemberId), LeaveReason> _pendingLeaves = new();
 
     /// <summary>Session keys outlive any rule that deletes them, so a cluster that stopped altogether leaves nothing behind.</summary>

@@ -1,11 +1,10 @@
-using SfaMirror.Server.Transport;
 
-namespace SfaMirror.Server;
+namespace SfaMirror.Server.Transport;
 
 /// <summary>Maps the relay's WebSocket endpoints (<c>/</c> and <c>/ws</c>) and its health endpoint.</summary>
-internal static class RelayEndpointRouteBuilderExtensions
+internal static class RelayWebSocketEndpointExtensions
 {
-    public static WebApplication UseRelay(this WebApplication app)
+    public static WebApplication MapRelayWebSocket(this WebApplication app)
     {
         app.UseWebSockets();
         // The apps connect to ws://host:3000 (path "/"); "/ws" is accepted too. A plain GET falls through; an

@@ -1,0 +1,39 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace SfaMirror.Server.Sessions;
+
+/// <summary>
+/// What one connection may send: message parsing and per-connection rate limits, and the lifecycle summary. Bound from the <c>Relay</c> section like every area's options
+/// (<c>appsettings.json</c>, or environment variables such as <c>Relay__MaxJsonDepth</c>); defaults as docs/protocol.md names them.
+/// </summary>
+internal sealed class SessionOptions
+{
+    /// <summary>Deepest nesting of objects and arrays in a message, the envelope being level 1.</summary>
+    [Range(2, 10_000)]
+    public int MaxJsonDepth { get; set; } = 64;
+
+    /// <summary>Sustained messages per second a connection may send.</summary>
+    [Range(1, 1_000_000)]
+    public double MessagesPerSecond { get; set; } = 100;
+
+    /// <summary>Burst of messages a connection may send above the sustained rate.</summary>
+    [Range(1, 1_000_000)]
+    public int MessageBurst { get; set; } = 200;
+
+    /// <summary>Failed joins within one minute after which every further join is refused.</summary>
+    [Range(1, 100_000)]
+    public int FailedJoinsPerMinute { get; set; } = 10;
+
+    /// <summary>Refused messages within 60 seconds after which the connection is closed with 1008.</summary>
+    [Range(1, 1_000_000)]
+    public int RateLimitStrikes { get; set; } = 500;
+
+    /// <summary>How often a summary of live sessions and connections is logged.</summary>
+    [Range(0.1, 86_400)]
+    public double SummaryIntervalSeconds { get; set; } = 30;
+}
+
+/// <summary>Checks <see cref="SessionOptions"/>' data annotations with code generated at build time (the reflection-based validation is not Native-AOT-safe).</summary>
+[OptionsValidator]
+internal sealed partial class SessionOptionsValidator : IValidateOptions<SessionOptions>;

@@ -1,0 +1,61 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace SfaMirror.Server.Transport;
+
+/// <summary>
+/// How connections are read, written, kept alive and closed. Bound from the <c>Relay</c> section like every area's options
+/// (<c>appsettings.json</c>, or environment variables such as <c>Relay__MaxMessageBytes</c>); defaults as docs/protocol.md names them.
+/// </summary>
+internal sealed class TransportOptions
+{
+    /// <summary>Largest inbound message in bytes; a larger one closes the connection with 1009.</summary>
+    [Range(256, 64 * 1024 * 1024)]
+    public int MaxMessageBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Interval of WebSocket ping frames.</summary>
+    [Range(0.01, 3600)]
+    public double KeepAliveIntervalSeconds { get; set; } = 15;
+
+    /// <summary>A peer that has not answered a ping within this time is dropped.</summary>
+    [Range(0.01, 3600)]
+    public double KeepAliveTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>A member whose outbound queue holds more than this is behind: its queued state updates are coalesced.</summary>
+    [Range(0, int.MaxValue)]
+    public int CoalesceAboveBytes { get; set; } = 64 * 1024;
+
+    /// <summary>A connection whose outbound queue holds more than this is closed with 1013.</summary>
+    [Range(1024, int.MaxValue)]
+    public int MaxQueuedBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>A connection whose socket has not accepted a write for this long is closed with 1013.</summary>
+    [Range(0.01, 3600)]
+    public double SendTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// A new connection must have sent its whole request head within this time, or it is cut: a client that
+    /// connects and sends nothing, or stops mid-request, holds a connection no longer than this.
+    /// </summary>
+    [Range(0.01, 3600)]
+    public double HandshakeTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// Runs socket completions and Kestrel's pipe continuations on the I/O threads instead of handing each to
+    /// the thread pool, so that a relayed update goes from the sender's socket to every recipient's on one
+    /// thread (docs/performance.md). Safe because nothing on that path blocks; turn it off if you add code that does.
+    /// </summary>
+    public bool InlineIo { get; set; } = true;
+
+    /// <summary>How long shutdown waits for connections to close after sending 1012.</summary>
+    [Range(0, 600)]
+    public double ShutdownCloseTimeoutSeconds { get; set; } = 5;
+
+    public TimeSpan KeepAliveInterval => TimeSpan.FromSeconds(KeepAliveIntervalSeconds);
+    public TimeSpan KeepAliveTimeout => TimeSpan.FromSeconds(KeepAliveTimeoutSeconds);
+    public TimeSpan SendTimeout => TimeSpan.FromSeconds(SendTimeoutSeconds);
+}
+
+/// <summary>Checks <see cref="TransportOptions"/>' data annotations with code generated at build time (the reflection-based validation is not Native-AOT-safe).</summary>
+[OptionsValidator]
+internal sealed partial class TransportOptionsValidator : IValidateOptions<TransportOptions>;
