@@ -1,6 +1,6 @@
 namespace SfaMirror.Client;
 
-/// <summary>The codes the client raises itself; the server's codes (PROTOCOL.md, Errors) come through unchanged.</summary>
+/// <summary>The codes the client raises itself; the server's codes (docs/protocol.md, "Errors") come through unchanged.</summary>
 public static class MirrorErrorCodes
 {
     /// <summary>No reply within <see cref="MirrorClientOptions.RequestTimeout"/>.</summary>

@@ -32,8 +32,8 @@ internal static class RelayHostBuilderExtensions
             sockets.Backlog = 4096;
         });
         // Hosting's request diagnostics start an Activity and a log scope for every request while this
-        // category is enabled at all; for a WebSocket that lives for hours they are ~2 KB held per
-        // connection and CPU on every connect (docs/performance.md). Configuration can turn it back on.
+        // category is enabled at all; for a WebSocket that lives for hours that is memory held per
+        // connection and CPU on every connect (docs/performance-log.md). Configuration can turn it back on.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         // A log collector that stops reading stdout must not stop the relay. By default the console logger makes
         // a thread that logs wait once its queue is full, and here that thread is an I/O thread serving many

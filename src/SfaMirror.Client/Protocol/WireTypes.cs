@@ -1,6 +1,6 @@
 namespace SfaMirror.Client.Protocol;
 
-/// <summary>The message types of PROTOCOL.md that the client sends or understands.</summary>
+/// <summary>The message types of docs/protocol.md ("What clients send", "What the server sends") that the client sends or understands.</summary>
 internal static class WireTypes
 {
     public const string CreateSession = "CREATE_SESSION";

@@ -11,7 +11,7 @@ internal readonly record struct StoredState(long Seq, ReadOnlyMemory<byte> Paylo
     public static readonly StoredState None = default;
 
     /// <summary>
-    /// Whether an update with this payload clears the state (docs/protocol.md, "State updates"): a null
+    /// Whether an update with this payload clears the state (docs/protocol.md, "What clients send", <c>VIEW_*</c>): a null
     /// payload is relayed, but a late joiner or a <c>REQUEST_*</c> then finds no state, as with the original
     /// server. <c>0</c>, <c>false</c> and <c>""</c> are real state. Both stores ask here.
     /// </summary>

@@ -25,7 +25,7 @@ internal static class EventIds
     public const int RateLimitClose = 205;
     public const int SessionSummary = 206;
     public const int StoreUnavailable = 207;
-    public const int HostResumed = 208;
+    public const int SweepSkipped = 208;
 
     // Backplane: 3xx
     public const int RedisConnected = 300;

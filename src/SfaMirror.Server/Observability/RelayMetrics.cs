@@ -27,8 +27,8 @@ internal sealed class RelayMetrics
     private long _bytesSentTotal;
 
     // Frames written, per FrameTypes index. Counted with one atomic add each and read by observable counters
-    // at export: a tagged Counter.Add per written frame (a tag lookup and an aggregator update) was ~2 % of
-    // the relay's CPU at 60,000 deliveries/s (docs/performance.md).
+    // at export: a tagged Counter.Add per written frame (a tag lookup and an aggregator update) costs a
+    // measurable share of a delivery's CPU (docs/performance-log.md).
     private readonly long[] _sentByType = new long[FrameTypes.Names.Count];
 
     public RelayMetrics(IMeterFactory meterFactory)

@@ -1,7 +1,7 @@
 namespace SfaMirror.Server.Protocol;
 
 /// <summary>
-/// The <c>ERROR</c> codes of PROTOCOL.md and their messages. Where the original Node.js server had
+/// The <c>ERROR</c> codes of docs/protocol.md ("Errors") and their messages. Where the original Node.js server had
 /// a message, its words are kept so that old apps showing it keep showing the same text.
 /// </summary>
 internal static class ErrorCodes

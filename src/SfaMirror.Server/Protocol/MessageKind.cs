@@ -1,6 +1,6 @@
 namespace SfaMirror.Server.Protocol;
 
-/// <summary>The message types a client may send (PROTOCOL.md, "Messages from clients").</summary>
+/// <summary>The message types a client may send (docs/protocol.md, "What clients send").</summary>
 internal enum MessageKind : byte
 {
     Unknown = 0,

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace SfaMirror.Server.Sessions;
 
 /// <summary>
-/// One connection's limits (PROTOCOL.md, <c>RATE_LIMITED</c>): a token bucket for messages, a one-minute
+/// One connection's limits (docs/protocol.md, "Errors", <c>RATE_LIMITED</c>): a token bucket for messages, a one-minute
 /// window of failed joins, at most one <c>RATE_LIMITED</c> reply per second, and the count of refusals
 /// within 60 seconds that closes the connection. Used only by the connection's receive loop.
 /// </summary>

@@ -65,7 +65,7 @@ internal sealed partial class SessionLifecycleService(
         [LoggerMessage(EventIds.SessionSummary, LogLevel.Information, "Live: {Sessions} sessions, {Members} members, {Connections} connections on this node")]
         public static partial void Summary(ILogger logger, int sessions, int members, int connections);
 
-        [LoggerMessage(EventIds.StoreUnavailable, LogLevel.Warning, "Lifecycle sweep skipped, session store unavailable: {Reason}")]
+        [LoggerMessage(EventIds.SweepSkipped, LogLevel.Warning, "Lifecycle sweep skipped, session store unavailable: {Reason}")]
         public static partial void SweepSkipped(ILogger logger, string reason);
     }
 }

@@ -11,9 +11,8 @@ namespace SfaMirror.Server.Transport;
 /// Kestrel connection middleware that terminates the relay's WebSocket upgrades itself, before HTTP.
 /// A WebSocket upgraded through the HTTP pipeline keeps, for its whole life, the HTTP request it arrived
 /// on (HttpContext, the HTTP/1.1 connection's state, request and response headers, body streams) and
-/// writes every frame through HTTP's output path; for a relay whose connections are idle screens that
-/// live for hours, that was a third of the memory of each and about 13 % of the CPU of every delivery
-/// (docs/performance.md). Here the first bytes are parsed once; a plain upgrade of <c>/</c> or
+/// writes every frame through HTTP's output path, which for idle screens that live for hours costs memory
+/// per connection and CPU per delivery (docs/performance-log.md has the measurements). Here the first bytes are parsed once; a plain upgrade of <c>/</c> or
 /// <c>/ws</c> is answered with its 101 and the relay's own WebSocket (<see cref="RelayConnection"/>)
 /// runs straight on the connection.
 /// An upgrade that breaks RFC 6455 is refused here (400, or 426 for another version) and the connection

@@ -1,7 +1,7 @@
 // sfa-mirror-client, built from clients/js/src/index.ts by `npm run vendor` in clients/js.
 // Do not edit: change the source and run `npm run vendor` again.
 /**
- * sfa-mirror-client: the client of the SFA Mirror relay (protocol version 1, see docs/PROTOCOL.md).
+ * sfa-mirror-client: the client of the SFA Mirror relay (protocol version 1, see docs/protocol.md).
  *
  * One file with no imports on purpose: the build emits one ES module that a browser can load as it is
  * (the relay serves a copy at /lib/sfa-mirror-client.js), and React Native and Node bundle it as usual.
