@@ -68,20 +68,10 @@ internal sealed class SessionHub(ISessionSubscriptions subscriptions)
     /// <summary>Removes a member; after the session's last local member, unsubscribes from it.</summary>
     public async ValueTask DetachAsync(string code, string memberId)
     {
-        if (!_groups.TryGetValue(code, out var group))
+        if (Remove(code, memberId, out var group) is not null)
         {
-            return;
+            await ReleaseIfEmptyAsync(code, group!).ConfigureAwait(false);
         }
-        lock (group)
-        {
-            var index = group.IndexOf(memberId);
-            if (index < 0)
-            {
-                return;
-            }
-            group.Slots.RemoveAt(index);
-        }
-        await ReleaseIfEmptyAsync(code, group).ConfigureAwait(false);
     }
 
     /// <summary>Whether the member is attached here: events for one member are only worth encoding on its node.</summary>
@@ -143,24 +133,10 @@ internal sealed class SessionHub(ISessionSubscriptions subscriptions)
     /// <summary>The host role moved to another connection: the member holding it here is removed and closed.</summary>
     public void HostResumedElsewhere(string code, string memberId)
     {
-        if (!_groups.TryGetValue(code, out var group))
-        {
-            return;
-        }
-        ILocalMember? replaced = null;
-        lock (group)
-        {
-            var index = group.IndexOf(memberId);
-            if (index >= 0)
-            {
-                replaced = group.Slots[index].Member;
-                group.Slots.RemoveAt(index);
-            }
-        }
-        if (replaced is not null)
+        if (Remove(code, memberId, out var group) is { } replaced)
         {
             replaced.OnHostResumedElsewhere(code);
-            _ = ReleaseIfEmptyAsync(code, group).AsTask();
+            _ = ReleaseIfEmptyAsync(code, group!).AsTask();
         }
     }
 
@@ -189,6 +165,26 @@ internal sealed class SessionHub(ISessionSubscriptions subscriptions)
             slot.Member.OnSessionEnded(code);
         }
         _ = ReleaseIfEmptyAsync(code, group).AsTask();
+    }
+
+    /// <summary>Takes a member out of its group; null when it was not attached here.</summary>
+    private ILocalMember? Remove(string code, string memberId, out LocalGroup? group)
+    {
+        if (!_groups.TryGetValue(code, out group))
+        {
+            return null;
+        }
+        lock (group)
+        {
+            var index = group.IndexOf(memberId);
+            if (index < 0)
+            {
+                return null;
+            }
+            var member = group.Slots[index].Member;
+            group.Slots.RemoveAt(index);
+            return member;
+        }
     }
 
     /// <summary>Drops an empty group and its subscription, under the gate a concurrent attach waits on.</summary>
