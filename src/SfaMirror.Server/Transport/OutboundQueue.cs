@@ -91,8 +91,13 @@ internal sealed class OutboundQueue : IValueTaskSource
         {
             // One waiting entry per key: a newer one of a key already waiting replaces the older (above) only
             // past the threshold; below it both are queued and the newer becomes the one to replace.
-            _coalescible.RemoveAll(e => key.Equals(e.CoalesceKey));
-            _coalescible.Add(entry);
+            // By index, not RemoveAll: a lambda capturing the key would allocate on every relayed frame.
+            var i = 0;
+            while (i < _coalescible.Count && !key.Equals(_coalescible[i].CoalesceKey))
+            {
+                i++;
+            }
+            if (i < _coalescible.Count) _coalescible[i] = entry; else _coalescible.Add(entry);
         }
         return EnqueueResult.Queued;
     }
