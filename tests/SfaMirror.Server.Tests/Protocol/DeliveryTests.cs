@@ -5,12 +5,16 @@ using SfaMirror.Server.Transport;
 namespace SfaMirror.Server.Tests.Protocol;
 
 /// <summary>
-/// PROTOCOL.md, "Delivery": per-sender order, latest-state coalescing for a member that is behind, the
+/// docs/protocol.md, "Delivery": per-sender order, latest-state coalescing for a member that is behind, the
 /// queue limit (1013), and that one slow member never delays the others. The slow member is a
 /// <see cref="RawWebSocket"/> that stops reading, so the server's writes to it really back up.
 /// </summary>
-public sealed class DeliveryTests
+public abstract class DeliveryTests(StoreKind store) : StoreSpec(store)
 {
+    public sealed class OnMemory() : DeliveryTests(StoreKind.Memory);
+
+    public sealed class OnRedis() : DeliveryTests(StoreKind.Redis);
+
     private static readonly string Padding = new('x', 60 * 1024);
 
     private static (string, string)[] Fast(params (string, string)[] more) =>
@@ -51,7 +55,7 @@ public sealed class DeliveryTests
     [Fact]
     public async Task Every_member_sees_one_senders_updates_in_the_order_sent()
     {
-        await using var server = await RelayServer.StartAsync(Fast());
+        await using var server = await StartRelayAsync(Fast());
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var viewer = await server.JoinViewerAsync(code, host);
@@ -73,7 +77,7 @@ public sealed class DeliveryTests
     [Fact]
     public async Task Updates_of_two_senders_each_arrive_in_their_senders_order()
     {
-        await using var server = await RelayServer.StartAsync(Fast());
+        await using var server = await StartRelayAsync(Fast());
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var a = await server.JoinViewerAsync(code, host);
@@ -100,7 +104,7 @@ public sealed class DeliveryTests
     [Fact]
     public async Task Member_that_keeps_up_gets_every_update_of_a_burst()
     {
-        await using var server = await RelayServer.StartAsync(Fast(("CoalesceAboveBytes", "4096")));
+        await using var server = await StartRelayAsync(Fast(("CoalesceAboveBytes", "4096")));
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var viewer = await server.JoinViewerAsync(code, host);
@@ -119,7 +123,7 @@ public sealed class DeliveryTests
     {
         // No coalescing: every 60 KiB update must arrive. A member that does not read lets the socket take only
         // part of one, so the rest waits in the queue, ahead of the updates that follow it.
-        await using var server = await RelayServer.StartAsync(Fast(("CoalesceAboveBytes", "134217728"), ("MaxQueuedBytes", "268435456")));
+        await using var server = await StartRelayAsync(Fast(("CoalesceAboveBytes", "134217728"), ("MaxQueuedBytes", "268435456")));
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var paused = await JoinPausedAsync(server, code, host);
@@ -147,7 +151,7 @@ public sealed class DeliveryTests
     [Fact]
     public async Task Paused_member_gets_its_queue_coalesced_and_still_ends_on_the_latest_state()
     {
-        await using var server = await RelayServer.StartAsync(Fast(("CoalesceAboveBytes", "65536"), ("MaxQueuedBytes", "268435456")));
+        await using var server = await StartRelayAsync(Fast(("CoalesceAboveBytes", "65536"), ("MaxQueuedBytes", "268435456")));
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var paused = await JoinPausedAsync(server, code, host);
@@ -182,7 +186,7 @@ public sealed class DeliveryTests
     [Fact]
     public async Task Slow_member_never_delays_the_others()
     {
-        await using var server = await RelayServer.StartAsync(Fast(("CoalesceAboveBytes", "65536"), ("MaxQueuedBytes", "268435456")));
+        await using var server = await StartRelayAsync(Fast(("CoalesceAboveBytes", "65536"), ("MaxQueuedBytes", "268435456")));
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var fast = await server.JoinViewerAsync(code, host);
@@ -201,7 +205,7 @@ public sealed class DeliveryTests
     [Fact]
     public async Task Member_that_reads_sees_increasing_seqs_ending_on_the_latest_while_another_is_paused()
     {
-        await using var server = await RelayServer.StartAsync(Fast(("CoalesceAboveBytes", "65536"), ("MaxQueuedBytes", "268435456")));
+        await using var server = await StartRelayAsync(Fast(("CoalesceAboveBytes", "65536"), ("MaxQueuedBytes", "268435456")));
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var fast = await server.JoinViewerAsync(code, host);
@@ -227,7 +231,7 @@ public sealed class DeliveryTests
     [Fact]
     public async Task Messages_with_a_requestId_and_other_types_are_never_dropped_for_a_paused_member()
     {
-        await using var server = await RelayServer.StartAsync(Fast(("CoalesceAboveBytes", "65536"), ("MaxQueuedBytes", "268435456")));
+        await using var server = await StartRelayAsync(Fast(("CoalesceAboveBytes", "65536"), ("MaxQueuedBytes", "268435456")));
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var paused = await JoinPausedAsync(server, code, host);
@@ -279,7 +283,7 @@ public sealed class DeliveryTests
     [Fact]
     public async Task Member_over_MaxQueuedBytes_is_closed_with_1013()
     {
-        await using var server = await RelayServer.StartAsync(OverflowSettings);
+        await using var server = await StartRelayAsync(OverflowSettings);
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var paused = await JoinPausedAsync(server, code, host);
@@ -292,7 +296,7 @@ public sealed class DeliveryTests
     [Fact]
     public async Task Member_closed_with_1013_is_seen_by_others_as_PEER_LEFT_disconnected()
     {
-        await using var server = await RelayServer.StartAsync(OverflowSettings);
+        await using var server = await StartRelayAsync(OverflowSettings);
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var paused = await JoinPausedAsync(server, code, host);
@@ -307,7 +311,7 @@ public sealed class DeliveryTests
     [Fact]
     public async Task Member_closed_with_1013_can_rejoin_and_gets_the_latest_state()
     {
-        await using var server = await RelayServer.StartAsync(OverflowSettings);
+        await using var server = await StartRelayAsync(OverflowSettings);
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var paused = await JoinPausedAsync(server, code, host);
@@ -324,7 +328,7 @@ public sealed class DeliveryTests
     public async Task Member_whose_socket_accepts_no_write_for_SendTimeoutSeconds_is_dropped()
     {
         // No coalescing, so that every frame must be written and the socket really fills up.
-        await using var server = await RelayServer.StartAsync(Fast(("CoalesceAboveBytes", "268435455"), ("MaxQueuedBytes", "268435456"), ("SendTimeoutSeconds", "0.5")));
+        await using var server = await StartRelayAsync(Fast(("CoalesceAboveBytes", "268435455"), ("MaxQueuedBytes", "268435456"), ("SendTimeoutSeconds", "0.5")));
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var paused = await JoinPausedAsync(server, code, host);
