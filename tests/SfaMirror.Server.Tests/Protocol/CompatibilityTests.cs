@@ -6,12 +6,16 @@ namespace SfaMirror.Server.Tests.Protocol;
 /// The exchange the original SFA and Mirror apps perform (seed/original-README.md), byte for byte as they
 /// send it: they know nothing of roles, tokens, seq or request ids, and must keep working.
 /// </summary>
-public sealed class CompatibilityTests
+public abstract class CompatibilityTests(StoreKind store) : StoreSpec(store)
 {
+    public sealed class OnMemory() : CompatibilityTests(StoreKind.Memory);
+
+    public sealed class OnRedis() : CompatibilityTests(StoreKind.Redis);
+
     [Fact]
     public async Task Original_apps_create_join_mirror_and_request_a_customer()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var sfa = await server.ConnectAsync();
         await using var mirror = await server.ConnectAsync();
 
@@ -35,7 +39,7 @@ public sealed class CompatibilityTests
     [Fact]
     public async Task Original_mirror_joining_after_the_customer_was_chosen_is_shown_it()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var sfa = await server.ConnectAsync();
         await sfa.SendTextAsync("""{"type":"CREATE_SESSION"}""");
         var sessionId = (await sfa.ExpectAsync("SESSION_CREATED")).GetProperty("payload").GetProperty("sessionId").GetString()!;
@@ -52,7 +56,7 @@ public sealed class CompatibilityTests
     [Fact]
     public async Task Original_app_with_a_bad_code_gets_ERROR_Invalid_session_ID()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var mirror = await server.ConnectAsync();
 
         await mirror.SendTextAsync("""{"type":"JOIN_SESSION","sessionId":"ABC123"}""");
@@ -64,7 +68,7 @@ public sealed class CompatibilityTests
     [Fact]
     public async Task Original_app_sending_non_json_gets_ERROR_Invalid_message_format()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var mirror = await server.ConnectAsync();
 
         await mirror.SendTextAsync("hello?");
@@ -76,7 +80,7 @@ public sealed class CompatibilityTests
     [Fact]
     public async Task Original_apps_VIEW_PRODUCT_reaches_the_mirror()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var sfa = await server.ConnectAsync();
         await using var mirror = await server.ConnectAsync();
         await sfa.SendTextAsync("""{"type":"CREATE_SESSION"}""");
@@ -92,7 +96,7 @@ public sealed class CompatibilityTests
     [Fact]
     public async Task Every_server_message_has_a_type_and_errors_have_a_payload_message()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var client = await server.ConnectAsync();
 
         await client.SendTextAsync("""{"type":"REQUEST_CUSTOMER_UPDATE","sessionId":"ABC123"}""");

@@ -4,8 +4,12 @@ using SfaMirror.Server.Tests.Infrastructure;
 namespace SfaMirror.Server.Tests.Protocol;
 
 /// <summary>Many sessions and members all sending at once: every update reaches exactly the right members, in order per sender.</summary>
-public sealed class ConcurrencyTests
+public abstract class ConcurrencyTests(StoreKind store) : StoreSpec(store)
 {
+    public sealed class OnMemory() : ConcurrencyTests(StoreKind.Memory);
+
+    public sealed class OnRedis() : ConcurrencyTests(StoreKind.Redis);
+
     private const int Sessions = 100;
     private const int MembersPerSession = 4;
     private const int UpdatesPerMember = 10;
@@ -13,7 +17,7 @@ public sealed class ConcurrencyTests
     [Fact]
     public async Task Hundreds_of_members_sending_at_once_each_get_exactly_their_sessions_updates_in_order()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var sessions = await Task.WhenAll(Enumerable.Range(0, Sessions).Select(_ => OpenSessionAsync(server)));
         try
         {

@@ -2,13 +2,17 @@ using SfaMirror.Server.Tests.Infrastructure;
 
 namespace SfaMirror.Server.Tests.Protocol;
 
-/// <summary>PROTOCOL.md, <c>CREATE_SESSION</c> and <c>JOIN_SESSION</c>.</summary>
-public sealed class CreateAndJoinTests
+/// <summary>docs/protocol.md, "What clients send": <c>CREATE_SESSION</c> and <c>JOIN_SESSION</c>.</summary>
+public abstract class CreateAndJoinTests(StoreKind store) : StoreSpec(store)
 {
+    public sealed class OnMemory() : CreateAndJoinTests(StoreKind.Memory);
+
+    public sealed class OnRedis() : CreateAndJoinTests(StoreKind.Redis);
+
     [Fact]
     public async Task Create_replies_SESSION_CREATED_with_code_role_host_and_resume_token()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var client = await server.ConnectAsync();
 
         await client.SendTextAsync("""{"type":"CREATE_SESSION"}""");
@@ -24,7 +28,7 @@ public sealed class CreateAndJoinTests
     [Fact]
     public async Task Create_accepts_an_optional_payload()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var client = await server.ConnectAsync();
 
         await client.SendTextAsync("""{"type":"CREATE_SESSION","payload":{"app":"sfa","v":2}}""");
@@ -35,7 +39,7 @@ public sealed class CreateAndJoinTests
     [Fact]
     public async Task Create_while_in_a_session_leaves_that_session_first()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, oldCode, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var viewer = await server.JoinViewerAsync(oldCode, host);
@@ -53,7 +57,7 @@ public sealed class CreateAndJoinTests
     [Fact]
     public async Task Join_replies_SESSION_JOINED_as_viewer_with_the_member_count()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var viewer = await server.ConnectAsync();
@@ -69,7 +73,7 @@ public sealed class CreateAndJoinTests
     [Fact]
     public async Task Join_notifies_the_other_members_with_PEER_JOINED()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var first = await server.JoinViewerAsync(code, host);
@@ -90,7 +94,7 @@ public sealed class CreateAndJoinTests
     [Fact]
     public async Task Join_without_sessionId_is_SESSION_ID_REQUIRED()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var client = await server.ConnectAsync();
 
         await client.SendTextAsync("""{"type":"JOIN_SESSION"}""");
@@ -101,7 +105,7 @@ public sealed class CreateAndJoinTests
     [Fact]
     public async Task Join_with_a_code_no_live_session_has_is_SESSION_NOT_FOUND_Invalid_session_ID()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var client = await server.ConnectAsync();
 
         await client.SendTextAsync("""{"type":"JOIN_SESSION","sessionId":"ABC234"}""");
@@ -114,7 +118,7 @@ public sealed class CreateAndJoinTests
     [Fact]
     public async Task Join_sends_the_current_customer_then_product_after_the_reply()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await host.SendTextAsync("""{"type":"VIEW_PRODUCT","payload":{"sku":"P-1"}}""");
@@ -137,7 +141,7 @@ public sealed class CreateAndJoinTests
     [Fact]
     public async Task Join_of_a_session_without_state_sends_only_the_reply()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var viewer = await server.ConnectAsync();
@@ -150,7 +154,7 @@ public sealed class CreateAndJoinTests
     [Fact]
     public async Task Join_of_another_session_leaves_the_current_one_first()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (hostA, codeA, _) = await server.HostSessionAsync();
         var (hostB, codeB, _) = await server.HostSessionAsync();
         await using var _a = hostA;
@@ -171,7 +175,7 @@ public sealed class CreateAndJoinTests
     [Fact]
     public async Task Joining_the_session_one_is_in_resends_reply_and_state_and_changes_nothing()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var viewer = await server.JoinViewerAsync(code, host);
@@ -190,7 +194,7 @@ public sealed class CreateAndJoinTests
     [Fact]
     public async Task Host_rejoining_its_own_session_stays_host_and_nobody_is_told()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var viewer = await server.JoinViewerAsync(code, host);
@@ -205,7 +209,7 @@ public sealed class CreateAndJoinTests
     [Fact]
     public async Task Rejoining_with_a_wrong_token_changes_nothing()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var viewer = await server.JoinViewerAsync(code, host);
@@ -220,7 +224,7 @@ public sealed class CreateAndJoinTests
     [Fact]
     public async Task Resume_token_that_is_not_a_string_is_an_invalid_message()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var client = await server.ConnectAsync();
@@ -234,7 +238,7 @@ public sealed class CreateAndJoinTests
     [Fact]
     public async Task Join_of_an_ended_session_is_SESSION_NOT_FOUND()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await host.SendTextAsync("""{"type":"END_SESSION"}""");

@@ -3,13 +3,17 @@ using SfaMirror.Server.Tests.Infrastructure;
 
 namespace SfaMirror.Server.Tests.Protocol;
 
-/// <summary>PROTOCOL.md, "Transport" and "Envelope": the shape of messages and how each field is read.</summary>
-public sealed class EnvelopeTests
+/// <summary>docs/protocol.md, "Connecting" and "The envelope": the shape of messages and how each field is read.</summary>
+public abstract class EnvelopeTests(StoreKind store) : StoreSpec(store)
 {
+    public sealed class OnMemory() : EnvelopeTests(StoreKind.Memory);
+
+    public sealed class OnRedis() : EnvelopeTests(StoreKind.Redis);
+
     [Fact]
     public async Task Upgrade_is_accepted_on_the_ws_path()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var client = await server.ConnectAsync("/ws");
 
         await client.SendTextAsync("""{"type":"PING"}""");
@@ -20,7 +24,7 @@ public sealed class EnvelopeTests
     [Fact]
     public async Task Type_matching_is_exact_so_a_lower_case_type_is_unknown()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var client = await server.ConnectAsync();
 
         await client.SendTextAsync("""{"type":"ping","requestId":"r1"}""");
@@ -32,7 +36,7 @@ public sealed class EnvelopeTests
     [Fact]
     public async Task Unknown_type_error_echoes_sessionId_as_written()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var client = await server.ConnectAsync();
 
         await client.SendTextAsync("""{"type":"DANCE","sessionId":" abc ","requestId":7}""");
@@ -45,7 +49,7 @@ public sealed class EnvelopeTests
     [Fact]
     public async Task Unknown_fields_are_ignored()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var client = await server.ConnectAsync();
 
         await client.SendTextAsync("""{"extra":{"deep":[1,2,{"x":null}]},"type":"PING","version":3,"requestId":"r"}""");
@@ -57,7 +61,7 @@ public sealed class EnvelopeTests
     [Fact]
     public async Task Missing_type_is_an_invalid_message()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var client = await server.ConnectAsync();
 
         await client.SendTextAsync("""{"sessionId":"ABCDEF","requestId":"r"}""");
@@ -72,7 +76,7 @@ public sealed class EnvelopeTests
     [InlineData("""{"type":["PING"]}""")]
     public async Task Type_that_is_not_a_string_is_an_invalid_message(string frame)
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var client = await server.ConnectAsync();
 
         await client.SendTextAsync(frame);
@@ -88,7 +92,7 @@ public sealed class EnvelopeTests
     [InlineData("true")]
     public async Task Valid_json_that_is_not_an_object_is_an_invalid_message(string frame)
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var client = await server.ConnectAsync();
 
         await client.SendTextAsync(frame);
@@ -103,7 +107,7 @@ public sealed class EnvelopeTests
     [InlineData("")]
     public async Task Text_that_is_not_json_is_invalid_json_with_the_original_message(string frame)
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var client = await server.ConnectAsync();
 
         await client.SendTextAsync(frame);
@@ -120,7 +124,7 @@ public sealed class EnvelopeTests
     [InlineData("true")]
     public async Task SessionId_that_is_not_a_string_is_an_invalid_message(string sessionId)
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var client = await server.ConnectAsync();
 
         await client.SendTextAsync($$"""{"type":"JOIN_SESSION","sessionId":{{sessionId}},"requestId":"r"}""");
@@ -138,7 +142,7 @@ public sealed class EnvelopeTests
     [InlineData("[1]")]
     public async Task RequestId_that_is_not_a_string_or_number_is_an_invalid_message(string requestId)
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var client = await server.ConnectAsync();
 
         await client.SendTextAsync($$"""{"type":"PING","requestId":{{requestId}}}""");
@@ -150,7 +154,7 @@ public sealed class EnvelopeTests
     [Fact]
     public async Task Error_echoes_sessionId_exactly_as_the_client_wrote_it()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var client = await server.ConnectAsync();
 
         await client.SendTextAsync("""{"type":"VIEW_CUSTOMER","sessionId":"  zzzzzz ","payload":{}}""");
@@ -162,7 +166,7 @@ public sealed class EnvelopeTests
     [Fact]
     public async Task Message_nesting_exactly_MaxJsonDepth_levels_is_accepted()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var client = await server.ConnectAsync();
         // The envelope is level 1, so a payload of 63 nested arrays makes 64 levels.
         var payload = new string('[', 63) + new string(']', 63);
@@ -176,7 +180,7 @@ public sealed class EnvelopeTests
     [Fact]
     public async Task Message_nesting_deeper_than_MaxJsonDepth_is_an_invalid_message()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var client = await server.ConnectAsync();
         var payload = new string('[', 64) + new string(']', 64);
 
@@ -189,7 +193,7 @@ public sealed class EnvelopeTests
     [Fact]
     public async Task Depth_limit_counts_unknown_fields_too()
     {
-        await using var server = await RelayServer.StartAsync(("MaxJsonDepth", "4"));
+        await using var server = await StartRelayAsync(("MaxJsonDepth", "4"));
         await using var client = await server.ConnectAsync();
 
         // Envelope 1, extra 2, a 3, b 4, c 5.
@@ -201,7 +205,7 @@ public sealed class EnvelopeTests
     [Fact]
     public async Task Configured_MaxJsonDepth_is_applied()
     {
-        await using var server = await RelayServer.StartAsync(("MaxJsonDepth", "4"));
+        await using var server = await StartRelayAsync(("MaxJsonDepth", "4"));
         await using var client = await server.ConnectAsync();
 
         await client.SendTextAsync("""{"type":"PING","payload":{"a":{"b":{"c":1}}}}""");
@@ -212,7 +216,7 @@ public sealed class EnvelopeTests
     [Fact]
     public async Task Too_deep_and_malformed_is_invalid_json()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var client = await server.ConnectAsync();
         var payload = new string('[', 100) + new string(']', 99) + "}";
 
@@ -224,7 +228,7 @@ public sealed class EnvelopeTests
     [Fact]
     public async Task Well_formed_message_nested_thousands_deep_is_an_invalid_message_not_invalid_json()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var client = await server.ConnectAsync();
         var payload = new string('[', 5000) + new string(']', 5000);
 
@@ -236,7 +240,7 @@ public sealed class EnvelopeTests
     [Fact]
     public async Task Server_frames_are_json_objects_in_text_frames()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var raw = await server.ConnectRawAsync();
 
         await raw.SendTextAsync("""{"type":"PING","payload":"é"}""");

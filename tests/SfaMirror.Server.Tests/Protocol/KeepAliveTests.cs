@@ -2,13 +2,17 @@ using SfaMirror.Server.Tests.Infrastructure;
 
 namespace SfaMirror.Server.Tests.Protocol;
 
-/// <summary>PROTOCOL.md, "Transport": server ping frames, the keep-alive timeout, and <c>PING</c> / <c>PONG</c> messages.</summary>
-public sealed class KeepAliveTests
+/// <summary>docs/protocol.md, "Connecting": server ping frames, the keep-alive timeout, and <c>PING</c> / <c>PONG</c> messages.</summary>
+public abstract class KeepAliveTests(StoreKind store) : StoreSpec(store)
 {
+    public sealed class OnMemory() : KeepAliveTests(StoreKind.Memory);
+
+    public sealed class OnRedis() : KeepAliveTests(StoreKind.Redis);
+
     [Fact]
     public async Task Server_sends_websocket_ping_frames()
     {
-        await using var server = await RelayServer.StartAsync(("KeepAliveIntervalSeconds", "0.1"), ("KeepAliveTimeoutSeconds", "5"));
+        await using var server = await StartRelayAsync(("KeepAliveIntervalSeconds", "0.1"), ("KeepAliveTimeoutSeconds", "5"));
         await using var raw = await server.ConnectRawAsync();
 
         var frame = await raw.ReadFrameAsync(TimeSpan.FromSeconds(2));
@@ -20,7 +24,7 @@ public sealed class KeepAliveTests
     [Fact]
     public async Task First_ping_comes_in_the_second_half_of_the_first_interval()
     {
-        await using var server = await RelayServer.StartAsync(("KeepAliveIntervalSeconds", "2"), ("KeepAliveTimeoutSeconds", "5"));
+        await using var server = await StartRelayAsync(("KeepAliveIntervalSeconds", "2"), ("KeepAliveTimeoutSeconds", "5"));
         await using var raw = await server.ConnectRawAsync();
 
         // Not at once (a client may still be reading the handshake's answer), but within the interval (plus a pass).
@@ -33,7 +37,7 @@ public sealed class KeepAliveTests
     [Fact]
     public async Task Peer_that_vanished_without_a_close_is_dropped_and_seen_as_PEER_LEFT_disconnected()
     {
-        await using var server = await RelayServer.StartAsync(("KeepAliveIntervalSeconds", "0.2"), ("KeepAliveTimeoutSeconds", "0.5"));
+        await using var server = await StartRelayAsync(("KeepAliveIntervalSeconds", "0.2"), ("KeepAliveTimeoutSeconds", "0.5"));
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var silent = await server.ConnectRawAsync();
@@ -52,7 +56,7 @@ public sealed class KeepAliveTests
     public async Task Peer_that_answers_pings_stays_connected_past_the_timeout()
     {
         // The timeout leaves room for a loaded machine; the wait spans several timeouts' worth of pings.
-        await using var server = await RelayServer.StartAsync(("KeepAliveIntervalSeconds", "0.1"), ("KeepAliveTimeoutSeconds", "0.8"));
+        await using var server = await StartRelayAsync(("KeepAliveIntervalSeconds", "0.1"), ("KeepAliveTimeoutSeconds", "0.8"));
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var viewer = await server.JoinViewerAsync(code, host);
@@ -67,7 +71,7 @@ public sealed class KeepAliveTests
     [Fact]
     public async Task PING_with_a_payload_gets_PONG_with_the_same_payload()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var client = await server.ConnectAsync();
 
         await client.SendTextAsync("""{"type":"PING","payload":{"t": 1700000000000.0, "k":[true,null]}}""");
@@ -79,7 +83,7 @@ public sealed class KeepAliveTests
     [Fact]
     public async Task PING_without_a_payload_gets_PONG_without_one()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var client = await server.ConnectAsync();
 
         await client.SendTextAsync("""{"type":"PING"}""");
@@ -91,7 +95,7 @@ public sealed class KeepAliveTests
     [Fact]
     public async Task PING_with_a_null_payload_gets_PONG_with_payload_null()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var client = await server.ConnectAsync();
 
         await client.SendTextAsync("""{"type":"PING","payload":null}""");
@@ -102,7 +106,7 @@ public sealed class KeepAliveTests
     [Fact]
     public async Task PING_works_inside_a_session_and_nobody_else_sees_it()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var viewer = await server.JoinViewerAsync(code, host);

@@ -2,13 +2,17 @@ using SfaMirror.Server.Tests.Infrastructure;
 
 namespace SfaMirror.Server.Tests.Protocol;
 
-/// <summary>PROTOCOL.md, <c>LEAVE_SESSION</c>, <c>END_SESSION</c> and what members see when someone goes.</summary>
-public sealed class LeaveAndEndTests
+/// <summary>docs/protocol.md, "What clients send": <c>LEAVE_SESSION</c>, <c>END_SESSION</c> and what members see when someone goes.</summary>
+public abstract class LeaveAndEndTests(StoreKind store) : StoreSpec(store)
 {
+    public sealed class OnMemory() : LeaveAndEndTests(StoreKind.Memory);
+
+    public sealed class OnRedis() : LeaveAndEndTests(StoreKind.Redis);
+
     [Fact]
     public async Task Leave_replies_SESSION_LEFT_and_others_see_PEER_LEFT_left()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var viewer = await server.JoinViewerAsync(code, host);
@@ -26,7 +30,7 @@ public sealed class LeaveAndEndTests
     [Fact]
     public async Task Leave_without_sessionId_leaves_the_current_session()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var viewer = await server.JoinViewerAsync(code, host);
@@ -40,7 +44,7 @@ public sealed class LeaveAndEndTests
     [Fact]
     public async Task Member_that_left_gets_no_more_updates_and_may_not_send_any()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var viewer = await server.JoinViewerAsync(code, host);
@@ -59,7 +63,7 @@ public sealed class LeaveAndEndTests
     [Fact]
     public async Task Leave_of_a_code_not_joined_is_NOT_IN_SESSION()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         var (other, otherCode, _) = await server.HostSessionAsync();
         await using var _h = host;
@@ -74,7 +78,7 @@ public sealed class LeaveAndEndTests
     [Fact]
     public async Task Leave_outside_any_session_is_SESSION_ID_REQUIRED()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var client = await server.ConnectAsync();
 
         await client.SendTextAsync("""{"type":"LEAVE_SESSION"}""");
@@ -85,7 +89,7 @@ public sealed class LeaveAndEndTests
     [Fact]
     public async Task Closing_the_connection_is_seen_as_PEER_LEFT_disconnected()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         var viewer = await server.JoinViewerAsync(code, host);
@@ -101,7 +105,7 @@ public sealed class LeaveAndEndTests
     [Fact]
     public async Task End_gives_SESSION_ENDED_ended_by_host_to_every_member_the_host_included()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var a = await server.JoinViewerAsync(code, host);
@@ -121,7 +125,7 @@ public sealed class LeaveAndEndTests
     [Fact]
     public async Task Ended_session_is_gone_at_once()
     {
-        await using var server = await RelayServer.StartAsync(("EmptySessionGraceSeconds", "60"));
+        await using var server = await StartRelayAsync(("EmptySessionGraceSeconds", "60"));
         var (host, code, token) = await server.HostSessionAsync();
         await using var _h = host;
         await host.SendTextAsync("""{"type":"END_SESSION"}""");
@@ -135,7 +139,7 @@ public sealed class LeaveAndEndTests
     [Fact]
     public async Task Members_of_an_ended_session_are_in_no_session()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var viewer = await server.JoinViewerAsync(code, host);
@@ -150,7 +154,7 @@ public sealed class LeaveAndEndTests
     [Fact]
     public async Task End_from_a_viewer_is_NOT_HOST_and_the_session_lives_on()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var viewer = await server.JoinViewerAsync(code, host);
@@ -167,7 +171,7 @@ public sealed class LeaveAndEndTests
     [Fact]
     public async Task End_of_a_code_not_joined_is_NOT_IN_SESSION_whether_or_not_it_exists()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var outsider = await server.ConnectAsync();
@@ -183,7 +187,7 @@ public sealed class LeaveAndEndTests
     [Fact]
     public async Task End_outside_any_session_is_SESSION_ID_REQUIRED()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var client = await server.ConnectAsync();
 
         await client.SendTextAsync("""{"type":"END_SESSION"}""");

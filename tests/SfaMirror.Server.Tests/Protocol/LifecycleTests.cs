@@ -2,13 +2,17 @@ using SfaMirror.Server.Tests.Infrastructure;
 
 namespace SfaMirror.Server.Tests.Protocol;
 
-/// <summary>PROTOCOL.md, "Session lifecycle": the empty grace period and idle expiry.</summary>
-public sealed class LifecycleTests
+/// <summary>docs/protocol.md, "Lifecycle": the empty grace period and idle expiry.</summary>
+public abstract class LifecycleTests(StoreKind store) : StoreSpec(store)
 {
+    public sealed class OnMemory() : LifecycleTests(StoreKind.Memory);
+
+    public sealed class OnRedis() : LifecycleTests(StoreKind.Redis);
+
     [Fact]
     public async Task Empty_session_stays_joinable_with_its_state_during_the_grace_period()
     {
-        await using var server = await RelayServer.StartAsync(("EmptySessionGraceSeconds", "30"));
+        await using var server = await StartRelayAsync(("EmptySessionGraceSeconds", "30"));
         var (host, code, _) = await server.HostSessionAsync();
         await host.SendTextAsync("""{"type":"VIEW_CUSTOMER","payload":{"id":"kept"}}""");
         await host.SendTextAsync("""{"type":"LEAVE_SESSION"}""");
@@ -26,7 +30,7 @@ public sealed class LifecycleTests
     [Fact]
     public async Task Host_dropping_and_resuming_within_the_grace_period_picks_up_where_it_was()
     {
-        await using var server = await RelayServer.StartAsync(("EmptySessionGraceSeconds", "30"));
+        await using var server = await StartRelayAsync(("EmptySessionGraceSeconds", "30"));
         var (host, code, token) = await server.HostSessionAsync();
         await host.SendTextAsync("""{"type":"VIEW_PRODUCT","payload":{"sku":"P"},"requestId":1}""");
         await host.ExpectAsync("ACK");
@@ -43,7 +47,7 @@ public sealed class LifecycleTests
     [Fact]
     public async Task Empty_session_is_deleted_after_the_grace_period()
     {
-        await using var server = await RelayServer.StartAsync(("EmptySessionGraceSeconds", "0.2"));
+        await using var server = await StartRelayAsync(("EmptySessionGraceSeconds", "0.2"));
         var (host, code, _) = await server.HostSessionAsync();
         await host.DisposeAsync();
         await Task.Delay(600);
@@ -57,7 +61,7 @@ public sealed class LifecycleTests
     [Fact]
     public async Task Session_with_a_member_is_not_deleted_by_the_grace_period()
     {
-        await using var server = await RelayServer.StartAsync(("EmptySessionGraceSeconds", "0.1"));
+        await using var server = await StartRelayAsync(("EmptySessionGraceSeconds", "0.1"));
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await Task.Delay(500);
@@ -70,7 +74,7 @@ public sealed class LifecycleTests
     public async Task Joining_an_empty_session_restarts_nothing_and_it_survives_past_the_grace_period()
     {
         // A grace period long enough that a loaded machine still joins within it.
-        await using var server = await RelayServer.StartAsync(("EmptySessionGraceSeconds", "1.5"));
+        await using var server = await StartRelayAsync(("EmptySessionGraceSeconds", "1.5"));
         var (host, code, _) = await server.HostSessionAsync();
         await host.DisposeAsync();
         await Task.Delay(100);
@@ -87,7 +91,7 @@ public sealed class LifecycleTests
     public async Task Idle_session_ends_with_SESSION_ENDED_expired_to_every_member()
     {
         // 0.005 minutes is 0.3 s.
-        await using var server = await RelayServer.StartAsync(("IdleSessionMinutes", "0.005"));
+        await using var server = await StartRelayAsync(("IdleSessionMinutes", "0.005"));
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var viewer = await server.JoinViewerAsync(code, host);
@@ -104,7 +108,7 @@ public sealed class LifecycleTests
     [Fact]
     public async Task Expired_session_is_gone()
     {
-        await using var server = await RelayServer.StartAsync(("IdleSessionMinutes", "0.005"));
+        await using var server = await StartRelayAsync(("IdleSessionMinutes", "0.005"));
         var (host, code, token) = await server.HostSessionAsync();
         await using var _h = host;
         await host.ExpectAsync("SESSION_ENDED", TimeSpan.FromSeconds(3));
@@ -117,7 +121,7 @@ public sealed class LifecycleTests
     [Fact]
     public async Task Updates_keep_a_session_from_expiring()
     {
-        await using var server = await RelayServer.StartAsync(("IdleSessionMinutes", "0.025"));
+        await using var server = await StartRelayAsync(("IdleSessionMinutes", "0.025"));
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
 

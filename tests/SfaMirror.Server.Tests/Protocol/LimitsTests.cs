@@ -3,13 +3,17 @@ using SfaMirror.Server.Tests.Infrastructure;
 
 namespace SfaMirror.Server.Tests.Protocol;
 
-/// <summary>PROTOCOL.md, "Transport" and "Errors": message size, UTF-8, frame type, depth, members, sessions, rates.</summary>
-public sealed class LimitsTests
+/// <summary>docs/protocol.md, "Connecting" and "Errors": message size, UTF-8, frame type, depth, members, sessions, rates.</summary>
+public abstract class LimitsTests(StoreKind store) : StoreSpec(store)
 {
+    public sealed class OnMemory() : LimitsTests(StoreKind.Memory);
+
+    public sealed class OnRedis() : LimitsTests(StoreKind.Redis);
+
     [Fact]
     public async Task Message_over_MaxMessageBytes_closes_the_connection_with_1009()
     {
-        await using var server = await RelayServer.StartAsync(("MaxMessageBytes", "1024"));
+        await using var server = await StartRelayAsync(("MaxMessageBytes", "1024"));
         await using var client = await server.ConnectAsync();
 
         await client.SendTextAsync($$"""{"type":"PING","payload":"{{new string('x', 1100)}}"}""");
@@ -20,7 +24,7 @@ public sealed class LimitsTests
     [Fact]
     public async Task Message_of_exactly_MaxMessageBytes_is_accepted()
     {
-        await using var server = await RelayServer.StartAsync(("MaxMessageBytes", "1024"));
+        await using var server = await StartRelayAsync(("MaxMessageBytes", "1024"));
         await using var client = await server.ConnectAsync();
         var padding = new string('x', 1024 - """{"type":"PING","payload":""}""".Length);
 
@@ -32,7 +36,7 @@ public sealed class LimitsTests
     [Fact]
     public async Task Message_over_the_default_1_MiB_closes_with_1009()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var client = await server.ConnectAsync();
 
         await client.SendTextAsync($$"""{"type":"PING","payload":"{{new string('x', 1024 * 1024)}}"}""");
@@ -43,7 +47,7 @@ public sealed class LimitsTests
     [Fact]
     public async Task Member_closed_for_a_too_big_message_is_seen_as_PEER_LEFT_disconnected()
     {
-        await using var server = await RelayServer.StartAsync(("MaxMessageBytes", "1024"));
+        await using var server = await StartRelayAsync(("MaxMessageBytes", "1024"));
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var viewer = await server.JoinViewerAsync(code, host);
@@ -60,7 +64,7 @@ public sealed class LimitsTests
     [Fact]
     public async Task Invalid_utf8_closes_with_1007_and_others_see_PEER_LEFT_disconnected()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var viewer = await server.JoinViewerAsync(code, host);
@@ -77,7 +81,7 @@ public sealed class LimitsTests
     [Fact]
     public async Task Binary_frame_gets_UNSUPPORTED_FRAME_and_the_connection_stays_open()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var client = await server.ConnectAsync();
 
         await client.SendBytesAsync("""{"type":"PING"}"""u8.ToArray(), WebSocketMessageType.Binary);
@@ -90,7 +94,7 @@ public sealed class LimitsTests
     [Fact]
     public async Task Other_errors_leave_the_connection_open()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var client = await server.ConnectAsync();
 
         await client.SendTextAsync("nonsense");
@@ -109,7 +113,7 @@ public sealed class LimitsTests
     [Fact]
     public async Task Join_of_a_full_session_is_SESSION_FULL()
     {
-        await using var server = await RelayServer.StartAsync(("MaxMembersPerSession", "2"));
+        await using var server = await StartRelayAsync(("MaxMembersPerSession", "2"));
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var viewer = await server.JoinViewerAsync(code, host);
@@ -126,7 +130,7 @@ public sealed class LimitsTests
     [Fact]
     public async Task Member_refused_as_SESSION_FULL_receives_nothing_from_that_session()
     {
-        await using var server = await RelayServer.StartAsync(("MaxMembersPerSession", "2"));
+        await using var server = await StartRelayAsync(("MaxMembersPerSession", "2"));
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var viewer = await server.JoinViewerAsync(code, host);
@@ -143,7 +147,7 @@ public sealed class LimitsTests
     [Fact]
     public async Task Member_rejoining_its_own_full_session_is_not_refused()
     {
-        await using var server = await RelayServer.StartAsync(("MaxMembersPerSession", "2"));
+        await using var server = await StartRelayAsync(("MaxMembersPerSession", "2"));
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var viewer = await server.JoinViewerAsync(code, host);
@@ -156,7 +160,7 @@ public sealed class LimitsTests
     [Fact]
     public async Task Full_session_admits_again_once_a_member_left()
     {
-        await using var server = await RelayServer.StartAsync(("MaxMembersPerSession", "2"));
+        await using var server = await StartRelayAsync(("MaxMembersPerSession", "2"));
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         var viewer = await server.JoinViewerAsync(code, host);
@@ -170,7 +174,7 @@ public sealed class LimitsTests
     [Fact]
     public async Task Host_resuming_into_a_full_session_takes_its_role_back()
     {
-        await using var server = await RelayServer.StartAsync(("MaxMembersPerSession", "2"));
+        await using var server = await StartRelayAsync(("MaxMembersPerSession", "2"));
         var (host, code, token) = await server.HostSessionAsync();
         await using var _h = host;
         await using var viewer = await server.JoinViewerAsync(code, host);
@@ -184,7 +188,7 @@ public sealed class LimitsTests
     [Fact]
     public async Task Create_beyond_MaxSessions_is_SERVER_BUSY()
     {
-        await using var server = await RelayServer.StartAsync(("MaxSessions", "2"));
+        await using var server = await StartRelayAsync(("MaxSessions", "2"));
         await using var a = await server.ConnectAsync();
         await using var b = await server.ConnectAsync();
         await using var c = await server.ConnectAsync();
@@ -200,7 +204,7 @@ public sealed class LimitsTests
     [Fact]
     public async Task Ended_session_frees_its_place_under_MaxSessions()
     {
-        await using var server = await RelayServer.StartAsync(("MaxSessions", "1"));
+        await using var server = await StartRelayAsync(("MaxSessions", "1"));
         await using var a = await server.ConnectAsync();
         await a.CreateSessionAsync();
         await a.SendTextAsync("""{"type":"END_SESSION"}""");
@@ -213,7 +217,7 @@ public sealed class LimitsTests
     [Fact]
     public async Task Over_the_message_rate_one_RATE_LIMITED_answers_and_the_rest_get_no_reply()
     {
-        await using var server = await RelayServer.StartAsync(("MessagesPerSecond", "1"), ("MessageBurst", "3"));
+        await using var server = await StartRelayAsync(("MessagesPerSecond", "1"), ("MessageBurst", "3"));
         await using var client = await server.ConnectAsync();
 
         for (var i = 0; i < 10; i++)
@@ -232,7 +236,7 @@ public sealed class LimitsTests
     [Fact]
     public async Task Refused_update_is_not_processed()
     {
-        await using var server = await RelayServer.StartAsync(("MessagesPerSecond", "1"), ("MessageBurst", "2"));
+        await using var server = await StartRelayAsync(("MessagesPerSecond", "1"), ("MessageBurst", "2"));
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var viewer = await server.JoinViewerAsync(code, host);
@@ -248,7 +252,7 @@ public sealed class LimitsTests
     [Fact]
     public async Task Next_RATE_LIMITED_comes_only_after_a_second()
     {
-        await using var server = await RelayServer.StartAsync(("MessagesPerSecond", "1"), ("MessageBurst", "1"));
+        await using var server = await StartRelayAsync(("MessagesPerSecond", "1"), ("MessageBurst", "1"));
         await using var client = await server.ConnectAsync();
         await client.SendTextAsync("""{"type":"PING"}""");
         await client.ExpectAsync("PONG");
@@ -274,7 +278,7 @@ public sealed class LimitsTests
     [Fact]
     public async Task More_than_RateLimitStrikes_refusals_close_the_connection_with_1008()
     {
-        await using var server = await RelayServer.StartAsync(("MessagesPerSecond", "1"), ("MessageBurst", "1"), ("RateLimitStrikes", "5"));
+        await using var server = await StartRelayAsync(("MessagesPerSecond", "1"), ("MessageBurst", "1"), ("RateLimitStrikes", "5"));
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var viewer = await server.JoinViewerAsync(code, host);
@@ -292,7 +296,7 @@ public sealed class LimitsTests
     [Fact]
     public async Task RateLimitStrikes_refusals_exactly_do_not_close_the_connection()
     {
-        await using var server = await RelayServer.StartAsync(("MessagesPerSecond", "1"), ("MessageBurst", "1"), ("RateLimitStrikes", "5"));
+        await using var server = await StartRelayAsync(("MessagesPerSecond", "1"), ("MessageBurst", "1"), ("RateLimitStrikes", "5"));
         await using var client = await server.ConnectAsync();
 
         for (var i = 0; i < 6; i++)
@@ -310,7 +314,7 @@ public sealed class LimitsTests
     [Fact]
     public async Task After_FailedJoinsPerMinute_failed_joins_even_a_live_code_is_RATE_LIMITED()
     {
-        await using var server = await RelayServer.StartAsync(("FailedJoinsPerMinute", "3"));
+        await using var server = await StartRelayAsync(("FailedJoinsPerMinute", "3"));
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var guesser = await server.ConnectAsync();
@@ -329,7 +333,7 @@ public sealed class LimitsTests
     [Fact]
     public async Task Fewer_failed_joins_than_the_limit_still_let_a_live_code_in()
     {
-        await using var server = await RelayServer.StartAsync(("FailedJoinsPerMinute", "3"));
+        await using var server = await StartRelayAsync(("FailedJoinsPerMinute", "3"));
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var guesser = await server.ConnectAsync();
@@ -345,7 +349,7 @@ public sealed class LimitsTests
     [Fact]
     public async Task Failed_join_limit_is_per_connection()
     {
-        await using var server = await RelayServer.StartAsync(("FailedJoinsPerMinute", "1"));
+        await using var server = await StartRelayAsync(("FailedJoinsPerMinute", "1"));
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var guesser = await server.ConnectAsync();
@@ -359,7 +363,7 @@ public sealed class LimitsTests
     [Fact]
     public async Task Refused_joins_count_as_strikes_and_close_the_connection_with_1008()
     {
-        await using var server = await RelayServer.StartAsync(("FailedJoinsPerMinute", "1"), ("RateLimitStrikes", "3"));
+        await using var server = await StartRelayAsync(("FailedJoinsPerMinute", "1"), ("RateLimitStrikes", "3"));
         await using var guesser = await server.ConnectAsync();
         await guesser.SendTextAsync("""{"type":"JOIN_SESSION","sessionId":"AAAAAA"}""");
         await guesser.ExpectErrorAsync("SESSION_NOT_FOUND");

@@ -3,9 +3,13 @@ using SfaMirror.Server.Tests.Infrastructure;
 
 namespace SfaMirror.Server.Tests.Protocol;
 
-/// <summary>PROTOCOL.md, "Session lifecycle": creation, end and deletion are logged, so is a periodic summary; payloads never are.</summary>
-public sealed class LoggingTests
+/// <summary>docs/protocol.md, "Lifecycle": creation, end and deletion are logged, so is a periodic summary; payloads never are.</summary>
+public abstract class LoggingTests(StoreKind store) : StoreSpec(store)
 {
+    public sealed class OnMemory() : LoggingTests(StoreKind.Memory);
+
+    public sealed class OnRedis() : LoggingTests(StoreKind.Redis);
+
     private static async Task WaitForLogAsync(CapturedLogs logs, int eventId, string? containing = null)
     {
         var deadline = DateTime.UtcNow + TestClient.DefaultTimeout;
@@ -20,7 +24,7 @@ public sealed class LoggingTests
     public async Task Session_creation_is_logged_with_its_code()
     {
         var logs = new CapturedLogs();
-        await using var server = await RelayServer.StartAsync(logs);
+        await using var server = await StartRelayAsync(logs);
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
 
@@ -31,7 +35,7 @@ public sealed class LoggingTests
     public async Task Session_end_by_its_host_is_logged()
     {
         var logs = new CapturedLogs();
-        await using var server = await RelayServer.StartAsync(logs);
+        await using var server = await StartRelayAsync(logs);
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
 
@@ -44,7 +48,7 @@ public sealed class LoggingTests
     public async Task Session_expiry_is_logged()
     {
         var logs = new CapturedLogs();
-        await using var server = await RelayServer.StartAsync(logs, ("IdleSessionMinutes", "0.005"));
+        await using var server = await StartRelayAsync(logs, ("IdleSessionMinutes", "0.005"));
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
 
@@ -55,7 +59,7 @@ public sealed class LoggingTests
     public async Task Session_deletion_after_its_grace_is_logged()
     {
         var logs = new CapturedLogs();
-        await using var server = await RelayServer.StartAsync(logs, ("EmptySessionGraceSeconds", "0.1"));
+        await using var server = await StartRelayAsync(logs, ("EmptySessionGraceSeconds", "0.1"));
         var (host, code, _) = await server.HostSessionAsync();
 
         await host.DisposeAsync();
@@ -67,7 +71,7 @@ public sealed class LoggingTests
     public async Task Summary_of_live_sessions_is_logged_every_SummaryIntervalSeconds()
     {
         var logs = new CapturedLogs();
-        await using var server = await RelayServer.StartAsync(logs, ("SummaryIntervalSeconds", "0.2"));
+        await using var server = await StartRelayAsync(logs, ("SummaryIntervalSeconds", "0.2"));
         var (host, _, _) = await server.HostSessionAsync();
         await using var _h = host;
 
@@ -78,7 +82,7 @@ public sealed class LoggingTests
     public async Task Payloads_are_never_logged_at_any_level()
     {
         var logs = new CapturedLogs();
-        await using var server = await RelayServer.StartAsync(logs, ("MaxMessageBytes", "4096"), ("MaxJsonDepth", "8"));
+        await using var server = await StartRelayAsync(logs, ("MaxMessageBytes", "4096"), ("MaxJsonDepth", "8"));
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var viewer = await server.JoinViewerAsync(code, host);

@@ -2,15 +2,19 @@ using SfaMirror.Server.Tests.Infrastructure;
 
 namespace SfaMirror.Server.Tests.Protocol;
 
-/// <summary>PROTOCOL.md, <c>VIEW_CUSTOMER</c> / <c>VIEW_PRODUCT</c>: stored, relayed to every other member, acknowledged on request.</summary>
-public sealed class RelayTests
+/// <summary>docs/protocol.md, "What clients send": <c>VIEW_CUSTOMER</c> / <c>VIEW_PRODUCT</c>: stored, relayed to every other member, acknowledged on request.</summary>
+public abstract class RelayTests(StoreKind store) : StoreSpec(store)
 {
+    public sealed class OnMemory() : RelayTests(StoreKind.Memory);
+
+    public sealed class OnRedis() : RelayTests(StoreKind.Redis);
+
     [Theory]
     [InlineData("VIEW_CUSTOMER")]
     [InlineData("VIEW_PRODUCT")]
     public async Task Update_is_relayed_to_every_other_member_and_not_back_to_the_sender(string type)
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var a = await server.JoinViewerAsync(code, host);
@@ -31,7 +35,7 @@ public sealed class RelayTests
     [Fact]
     public async Task Viewer_updates_are_relayed_to_the_host_too()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var viewer = await server.JoinViewerAsync(code, host);
@@ -44,7 +48,7 @@ public sealed class RelayTests
     [Fact]
     public async Task Update_does_not_reach_members_of_other_sessions()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (hostA, codeA, _) = await server.HostSessionAsync();
         var (hostB, codeB, _) = await server.HostSessionAsync();
         await using var _a = hostA;
@@ -60,7 +64,7 @@ public sealed class RelayTests
     [Fact]
     public async Task ACK_reports_how_many_other_members_the_update_was_delivered_to()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var a = await server.JoinViewerAsync(code, host);
@@ -76,7 +80,7 @@ public sealed class RelayTests
     [Fact]
     public async Task ACK_reports_zero_when_the_sender_is_alone()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, _, _) = await server.HostSessionAsync();
         await using var _h = host;
 
@@ -88,7 +92,7 @@ public sealed class RelayTests
     [Fact]
     public async Task Update_without_requestId_gets_no_ACK()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var viewer = await server.JoinViewerAsync(code, host);
@@ -102,7 +106,7 @@ public sealed class RelayTests
     [Fact]
     public async Task Seq_takes_the_next_integer_across_both_kinds_clears_included()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var viewer = await server.JoinViewerAsync(code, host);
@@ -123,7 +127,7 @@ public sealed class RelayTests
     [Fact]
     public async Task Absent_payload_is_relayed_as_payload_null()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var viewer = await server.JoinViewerAsync(code, host);
@@ -140,7 +144,7 @@ public sealed class RelayTests
     [InlineData("\"\"")]
     public async Task Zero_false_and_empty_string_are_real_state_a_joiner_receives(string payload)
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await host.SendTextAsync($$"""{"type":"VIEW_CUSTOMER","payload":{{payload}}}""");
@@ -161,7 +165,7 @@ public sealed class RelayTests
     [InlineData("0.1000000000000000055511151231257827")]
     public async Task Numbers_keep_their_exact_text(string number)
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var viewer = await server.JoinViewerAsync(code, host);
@@ -174,7 +178,7 @@ public sealed class RelayTests
     [Fact]
     public async Task Payload_bytes_are_relayed_unchanged_key_order_whitespace_and_escapes_included()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var viewer = await server.JoinViewerAsync(code, host);
@@ -188,7 +192,7 @@ public sealed class RelayTests
     [Fact]
     public async Task Stored_payload_reaches_a_late_joiner_byte_for_byte()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         const string payload = "{\"b\":2,  \"a\" :1.50}";
@@ -204,7 +208,7 @@ public sealed class RelayTests
     [Fact]
     public async Task Update_defaults_to_the_senders_session()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var viewer = await server.JoinViewerAsync(code, host);
@@ -217,7 +221,7 @@ public sealed class RelayTests
     [Fact]
     public async Task Update_outside_any_session_without_sessionId_is_SESSION_ID_REQUIRED()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var client = await server.ConnectAsync();
 
         await client.SendTextAsync("""{"type":"VIEW_CUSTOMER","payload":{}}""");
@@ -228,7 +232,7 @@ public sealed class RelayTests
     [Fact]
     public async Task Update_for_an_existing_session_not_joined_is_NOT_IN_SESSION_and_nothing_is_stored_or_relayed()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var outsider = await server.ConnectAsync();
@@ -245,7 +249,7 @@ public sealed class RelayTests
     [Fact]
     public async Task Update_for_a_code_no_session_has_is_NOT_IN_SESSION_too()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var outsider = await server.ConnectAsync();
 
         await outsider.SendTextAsync("""{"type":"VIEW_PRODUCT","sessionId":"ZZZZZZ","payload":{}}""");
@@ -256,7 +260,7 @@ public sealed class RelayTests
     [Fact]
     public async Task Member_naming_another_session_is_NOT_IN_SESSION_and_its_own_session_is_untouched()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (hostA, codeA, _) = await server.HostSessionAsync();
         var (hostB, codeB, _) = await server.HostSessionAsync();
         await using var _a = hostA;
@@ -273,7 +277,7 @@ public sealed class RelayTests
     [Fact]
     public async Task Updates_after_a_clear_start_from_the_next_seq()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await host.SendTextAsync("""{"type":"VIEW_CUSTOMER","payload":{"id":1}}""");

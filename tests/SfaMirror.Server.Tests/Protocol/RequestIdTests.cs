@@ -4,12 +4,16 @@ using SfaMirror.Server.Tests.Infrastructure;
 namespace SfaMirror.Server.Tests.Protocol;
 
 /// <summary>
-/// PROTOCOL.md, "Envelope", <c>requestId</c>: the direct reply to a request carries its <c>requestId</c>
+/// docs/protocol.md, "The envelope", <c>requestId</c>: the direct reply to a request carries its <c>requestId</c>
 /// back (SESSION_CREATED, SESSION_JOINED, SESSION_LEFT, the requester's SESSION_ENDED, ACK, PONG, ERROR,
 /// the state answering REQUEST_*); nothing else ever does.
 /// </summary>
-public sealed class RequestIdTests
+public abstract class RequestIdTests(StoreKind store) : StoreSpec(store)
 {
+    public sealed class OnMemory() : RequestIdTests(StoreKind.Memory);
+
+    public sealed class OnRedis() : RequestIdTests(StoreKind.Redis);
+
     private static void AssertRequestId(string expectedRaw, JsonElement message) =>
         Assert.Equal(expectedRaw, message.GetProperty("requestId").GetRawText());
 
@@ -19,7 +23,7 @@ public sealed class RequestIdTests
     [Fact]
     public async Task SESSION_CREATED_carries_the_requestId()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var client = await server.ConnectAsync();
 
         await client.SendTextAsync("""{"type":"CREATE_SESSION","requestId":"c-1"}""");
@@ -30,7 +34,7 @@ public sealed class RequestIdTests
     [Fact]
     public async Task SESSION_JOINED_carries_the_requestId_but_the_state_after_it_does_not()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await host.SendTextAsync("""{"type":"VIEW_CUSTOMER","payload":{"c":1}}""");
@@ -48,7 +52,7 @@ public sealed class RequestIdTests
     [Fact]
     public async Task PEER_JOINED_never_carries_the_joiners_requestId()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var viewer = await server.ConnectAsync();
@@ -61,7 +65,7 @@ public sealed class RequestIdTests
     [Fact]
     public async Task SESSION_LEFT_carries_the_requestId_and_PEER_LEFT_does_not()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var viewer = await server.JoinViewerAsync(code, host);
@@ -75,7 +79,7 @@ public sealed class RequestIdTests
     [Fact]
     public async Task Only_the_requesters_SESSION_ENDED_carries_the_requestId()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var viewer = await server.JoinViewerAsync(code, host);
@@ -89,7 +93,7 @@ public sealed class RequestIdTests
     [Fact]
     public async Task ACK_carries_the_requestId_and_the_relayed_update_does_not()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var viewer = await server.JoinViewerAsync(code, host);
@@ -103,7 +107,7 @@ public sealed class RequestIdTests
     [Fact]
     public async Task PONG_carries_the_requestId()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var client = await server.ConnectAsync();
 
         await client.SendTextAsync("""{"type":"PING","requestId":"p"}""");
@@ -114,7 +118,7 @@ public sealed class RequestIdTests
     [Fact]
     public async Task ERROR_carries_the_requestId()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var client = await server.ConnectAsync();
 
         await client.SendTextAsync("""{"type":"JOIN_SESSION","sessionId":"ZZZZZZ","requestId":"e"}""");
@@ -125,7 +129,7 @@ public sealed class RequestIdTests
     [Fact]
     public async Task State_answering_REQUEST_CUSTOMER_UPDATE_carries_the_requestId()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await host.SendTextAsync("""{"type":"VIEW_CUSTOMER","payload":{"id":1}}""");
@@ -138,7 +142,7 @@ public sealed class RequestIdTests
     [Fact]
     public async Task State_answering_REQUEST_PRODUCT_UPDATE_carries_the_requestId()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await host.SendTextAsync("""{"type":"VIEW_PRODUCT","payload":{"id":1}}""");
@@ -151,7 +155,7 @@ public sealed class RequestIdTests
     [Fact]
     public async Task State_answering_a_request_without_requestId_carries_none()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await host.SendTextAsync("""{"type":"VIEW_PRODUCT","payload":{"id":1}}""");
@@ -164,7 +168,7 @@ public sealed class RequestIdTests
     [Fact]
     public async Task A_later_state_reply_without_requestId_does_not_carry_an_earlier_requests_id()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var viewer = await server.JoinViewerAsync(code, host);
@@ -181,7 +185,7 @@ public sealed class RequestIdTests
     [Fact]
     public async Task Null_requestId_counts_as_absent()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var client = await server.ConnectAsync();
 
         await client.SendTextAsync("""{"type":"PING","requestId":null}""");
@@ -192,7 +196,7 @@ public sealed class RequestIdTests
     [Fact]
     public async Task Numeric_requestId_keeps_its_exact_text()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var client = await server.ConnectAsync();
 
         await client.SendTextAsync("""{"type":"PING","requestId":123456789012345678901234567890.50e-3}""");
@@ -203,7 +207,7 @@ public sealed class RequestIdTests
     [Fact]
     public async Task String_requestId_keeps_its_exact_text_escapes_included()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var client = await server.ConnectAsync();
 
         await client.SendTextAsync("""{"type":"PING","requestId":"a\u00e9\"b"}""");
@@ -214,7 +218,7 @@ public sealed class RequestIdTests
     [Fact]
     public async Task RATE_LIMITED_carries_the_requestId_of_the_refused_message()
     {
-        await using var server = await RelayServer.StartAsync(("MessagesPerSecond", "1"), ("MessageBurst", "1"));
+        await using var server = await StartRelayAsync(("MessagesPerSecond", "1"), ("MessageBurst", "1"));
         await using var client = await server.ConnectAsync();
 
         await client.SendTextAsync("""{"type":"PING","requestId":"ok"}""");

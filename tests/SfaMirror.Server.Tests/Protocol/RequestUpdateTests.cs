@@ -2,15 +2,19 @@ using SfaMirror.Server.Tests.Infrastructure;
 
 namespace SfaMirror.Server.Tests.Protocol;
 
-/// <summary>PROTOCOL.md, <c>REQUEST_CUSTOMER_UPDATE</c> / <c>REQUEST_PRODUCT_UPDATE</c>.</summary>
-public sealed class RequestUpdateTests
+/// <summary>docs/protocol.md, "What clients send": <c>REQUEST_CUSTOMER_UPDATE</c> / <c>REQUEST_PRODUCT_UPDATE</c>.</summary>
+public abstract class RequestUpdateTests(StoreKind store) : StoreSpec(store)
 {
+    public sealed class OnMemory() : RequestUpdateTests(StoreKind.Memory);
+
+    public sealed class OnRedis() : RequestUpdateTests(StoreKind.Redis);
+
     [Theory]
     [InlineData("REQUEST_CUSTOMER_UPDATE", "VIEW_CUSTOMER")]
     [InlineData("REQUEST_PRODUCT_UPDATE", "VIEW_PRODUCT")]
     public async Task Request_replies_with_the_current_state_and_its_seq(string request, string state)
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var viewer = await server.JoinViewerAsync(code, host);
@@ -31,7 +35,7 @@ public sealed class RequestUpdateTests
     [Fact]
     public async Task Request_without_state_and_without_requestId_gets_nothing()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, _, _) = await server.HostSessionAsync();
         await using var _h = host;
 
@@ -45,7 +49,7 @@ public sealed class RequestUpdateTests
     [InlineData("REQUEST_PRODUCT_UPDATE")]
     public async Task Request_without_state_with_requestId_gets_ACK_found_false(string request)
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
 
@@ -60,7 +64,7 @@ public sealed class RequestUpdateTests
     [Fact]
     public async Task Request_after_the_state_was_cleared_gets_ACK_found_false()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, _, _) = await server.HostSessionAsync();
         await using var _h = host;
         await host.SendTextAsync("""{"type":"VIEW_PRODUCT","payload":{"sku":1}}""");
@@ -74,7 +78,7 @@ public sealed class RequestUpdateTests
     [Fact]
     public async Task Joiner_after_the_state_was_cleared_gets_no_state_message()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await host.SendTextAsync("""{"type":"VIEW_CUSTOMER","payload":{"id":1}}""");
@@ -90,7 +94,7 @@ public sealed class RequestUpdateTests
     [Fact]
     public async Task Request_of_only_the_other_kind_of_state_gets_ACK_found_false()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, _, _) = await server.HostSessionAsync();
         await using var _h = host;
         await host.SendTextAsync("""{"type":"VIEW_CUSTOMER","payload":{"id":1}}""");
@@ -103,7 +107,7 @@ public sealed class RequestUpdateTests
     [Fact]
     public async Task Request_for_an_existing_session_not_joined_is_NOT_IN_SESSION_and_discloses_nothing()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await host.SendTextAsync("""{"type":"VIEW_CUSTOMER","payload":{"secret":1}}""");
@@ -120,7 +124,7 @@ public sealed class RequestUpdateTests
     [Fact]
     public async Task Request_outside_any_session_without_sessionId_is_SESSION_ID_REQUIRED()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var client = await server.ConnectAsync();
 
         await client.SendTextAsync("""{"type":"REQUEST_PRODUCT_UPDATE"}""");
@@ -131,7 +135,7 @@ public sealed class RequestUpdateTests
     [Fact]
     public async Task Zero_is_real_state_for_a_request()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, _, _) = await server.HostSessionAsync();
         await using var _h = host;
         await host.SendTextAsync("""{"type":"VIEW_PRODUCT","payload":0}""");

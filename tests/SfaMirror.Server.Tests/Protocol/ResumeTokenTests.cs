@@ -3,13 +3,17 @@ using SfaMirror.Server.Tests.Infrastructure;
 
 namespace SfaMirror.Server.Tests.Protocol;
 
-/// <summary>PROTOCOL.md, <c>resumeToken</c>: the host takes its role back, and takes it over from another connection.</summary>
-public sealed class ResumeTokenTests
+/// <summary>docs/protocol.md, "What clients send", <c>JOIN_SESSION</c> with a <c>resumeToken</c>: the host takes its role back, and takes it over from another connection.</summary>
+public abstract class ResumeTokenTests(StoreKind store) : StoreSpec(store)
 {
+    public sealed class OnMemory() : ResumeTokenTests(StoreKind.Memory);
+
+    public sealed class OnRedis() : ResumeTokenTests(StoreKind.Redis);
+
     [Fact]
     public async Task Resume_token_carries_at_least_128_bits()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var client = await server.ConnectAsync();
         var tokens = new HashSet<string>();
 
@@ -25,7 +29,7 @@ public sealed class ResumeTokenTests
     [Fact]
     public async Task Host_reconnecting_with_its_token_is_host_again_and_others_see_it_leave_and_join()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, token) = await server.HostSessionAsync();
         await using var viewer = await server.JoinViewerAsync(code, host);
         await host.DisposeAsync();
@@ -45,7 +49,7 @@ public sealed class ResumeTokenTests
     [Fact]
     public async Task Token_that_does_not_match_joins_as_viewer()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, token) = await server.HostSessionAsync();
         await using var _h = host;
         await using var other = await server.ConnectAsync();
@@ -58,7 +62,7 @@ public sealed class ResumeTokenTests
     [Fact]
     public async Task Token_of_another_session_joins_as_viewer()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (hostA, codeA, _) = await server.HostSessionAsync();
         var (hostB, _, tokenB) = await server.HostSessionAsync();
         await using var _a = hostA;
@@ -73,7 +77,7 @@ public sealed class ResumeTokenTests
     [Fact]
     public async Task Resuming_host_closes_the_old_host_connection_with_4000()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, token) = await server.HostSessionAsync();
         await using var _h = host;
         await using var again = await server.ConnectAsync();
@@ -89,7 +93,7 @@ public sealed class ResumeTokenTests
     [Fact]
     public async Task Resuming_host_is_seen_by_others_as_host_disconnected_then_host_joined()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, token) = await server.HostSessionAsync();
         await using var _h = host;
         await using var viewer = await server.JoinViewerAsync(code, host);
@@ -110,7 +114,7 @@ public sealed class ResumeTokenTests
     [Fact]
     public async Task Old_host_connection_is_no_longer_a_member_after_being_resumed_elsewhere()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, token) = await server.HostSessionAsync();
         await using var _h = host;
         await using var viewer = await server.JoinViewerAsync(code, host);
@@ -130,7 +134,7 @@ public sealed class ResumeTokenTests
     [Fact]
     public async Task Viewer_presenting_the_valid_token_becomes_host_seen_as_viewer_left_then_host_joined()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, token) = await server.HostSessionAsync();
         await using var first = await server.JoinViewerAsync(code, host);
         await using var second = await server.JoinViewerAsync(code, host, first);
@@ -154,7 +158,7 @@ public sealed class ResumeTokenTests
     [Fact]
     public async Task Viewer_presenting_the_token_while_the_host_is_connected_takes_the_role_and_the_old_host_is_closed_with_4000()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, token) = await server.HostSessionAsync();
         await using var _h = host;
         await using var taker = await server.JoinViewerAsync(code, host);
@@ -179,7 +183,7 @@ public sealed class ResumeTokenTests
     [Fact]
     public async Task Token_stays_valid_for_the_whole_life_of_the_session()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, token) = await server.HostSessionAsync();
         await host.DisposeAsync();
         await using var second = await server.ConnectAsync();
@@ -195,7 +199,7 @@ public sealed class ResumeTokenTests
     [Fact]
     public async Task Resumed_host_can_end_the_session()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, token) = await server.HostSessionAsync();
         await host.DisposeAsync();
         await using var again = await server.ConnectAsync();
@@ -209,7 +213,7 @@ public sealed class ResumeTokenTests
     [Fact]
     public async Task Resuming_host_gets_the_current_state()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, token) = await server.HostSessionAsync();
         await host.SendTextAsync("""{"type":"VIEW_CUSTOMER","payload":{"id":5}}""");
         await host.SendTextAsync("""{"type":"PING"}""");

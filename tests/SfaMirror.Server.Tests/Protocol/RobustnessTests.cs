@@ -7,8 +7,12 @@ namespace SfaMirror.Server.Tests.Protocol;
 /// Bad input and bad peers: after each, the server still serves other clients and no session lost its state.
 /// Each test sets up a bystander session with state, lets one connection misbehave, then checks both.
 /// </summary>
-public sealed class RobustnessTests
+public abstract class RobustnessTests(StoreKind store) : StoreSpec(store)
 {
+    public sealed class OnMemory() : RobustnessTests(StoreKind.Memory);
+
+    public sealed class OnRedis() : RobustnessTests(StoreKind.Redis);
+
     private sealed record Bystanders(TestClient Host, TestClient Viewer, string Code) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
@@ -50,7 +54,7 @@ public sealed class RobustnessTests
     [InlineData("{\"type\":\"VIEW_CUSTOMER\",\"payload\":NaN}")]
     public async Task Non_json_from_a_member_changes_nothing(string frame)
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var b = await BystandersAsync(server);
 
         await b.Viewer.SendTextAsync(frame);
@@ -66,7 +70,7 @@ public sealed class RobustnessTests
     [InlineData("3.14")]
     public async Task Non_object_json_from_a_member_changes_nothing(string frame)
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var b = await BystandersAsync(server);
 
         await b.Viewer.SendTextAsync(frame);
@@ -83,7 +87,7 @@ public sealed class RobustnessTests
     [InlineData("""{"type":["VIEW_CUSTOMER"],"payload":{"id":"evil"}}""")]
     public async Task Wrong_field_types_from_the_host_are_refused_and_nothing_is_stored(string frame)
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var b = await BystandersAsync(server);
 
         await b.Host.SendTextAsync(frame);
@@ -96,7 +100,7 @@ public sealed class RobustnessTests
     [Fact]
     public async Task Unknown_type_from_a_member_changes_nothing()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var b = await BystandersAsync(server);
 
         await b.Viewer.SendTextAsync("""{"type":"DELETE_EVERYTHING","payload":{"id":"evil"}}""");
@@ -109,7 +113,7 @@ public sealed class RobustnessTests
     [Fact]
     public async Task Socket_cut_mid_frame_is_seen_as_PEER_LEFT_disconnected_and_changes_nothing_else()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var b = await BystandersAsync(server);
         await using var raw = await server.ConnectRawAsync();
         await raw.SendTextAsync($$"""{"type":"JOIN_SESSION","sessionId":"{{b.Code}}"}""");
@@ -129,7 +133,7 @@ public sealed class RobustnessTests
     [Fact]
     public async Task Socket_cut_mid_handshake_changes_nothing()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var b = await BystandersAsync(server);
         using (var tcp = new System.Net.Sockets.TcpClient())
         {
@@ -143,7 +147,7 @@ public sealed class RobustnessTests
     [Fact]
     public async Task Flood_from_one_connection_closes_it_with_1008_and_others_are_served()
     {
-        await using var server = await RelayServer.StartAsync(("RateLimitStrikes", "200"));
+        await using var server = await StartRelayAsync(("RateLimitStrikes", "200"));
         await using var b = await BystandersAsync(server);
         await using var flooder = await server.ConnectAsync();
         await flooder.JoinAsync(b.Code);
@@ -169,7 +173,7 @@ public sealed class RobustnessTests
     [Fact]
     public async Task Flood_of_garbage_from_many_connections_leaves_sessions_intact()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var b = await BystandersAsync(server);
         var attackers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => server.ConnectAsync()));
         try

@@ -1,18 +1,21 @@
 using SfaMirror.Server.Backplane;
-using SfaMirror.Server.Sessions;
 using SfaMirror.Server.Tests.Infrastructure;
 
 namespace SfaMirror.Server.Tests.Protocol;
 
-/// <summary>PROTOCOL.md, "Session codes", and how <c>sessionId</c> is matched.</summary>
-public sealed class SessionCodeTests
+/// <summary>docs/protocol.md, "Session codes", and how <c>sessionId</c> is matched ("The envelope").</summary>
+public abstract class SessionCodeTests(StoreKind store) : StoreSpec(store)
 {
+    public sealed class OnMemory() : SessionCodeTests(StoreKind.Memory);
+
+    public sealed class OnRedis() : SessionCodeTests(StoreKind.Redis);
+
     private const string ReadableAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 
     [Fact]
     public async Task Created_codes_are_six_characters_from_the_readable_alphabet()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var client = await server.ConnectAsync();
 
         for (var i = 0; i < 30; i++)
@@ -24,28 +27,9 @@ public sealed class SessionCodeTests
     }
 
     [Fact]
-    public void Generator_draws_every_readable_character_and_never_0_O_1_I_L()
-    {
-        var generator = new SessionCodeGenerator();
-        var seen = new HashSet<char>();
-
-        for (var i = 0; i < 2000; i++)
-        {
-            seen.UnionWith(generator.Next());
-        }
-
-        Assert.Equal(ReadableAlphabet.OrderBy(c => c), seen.OrderBy(c => c));
-        Assert.DoesNotContain('0', seen);
-        Assert.DoesNotContain('O', seen);
-        Assert.DoesNotContain('1', seen);
-        Assert.DoesNotContain('I', seen);
-        Assert.DoesNotContain('L', seen);
-    }
-
-    [Fact]
     public async Task Codes_are_unique_among_live_sessions()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var codes = new HashSet<string>();
         var clients = new List<TestClient>();
         try
@@ -69,7 +53,7 @@ public sealed class SessionCodeTests
     [InlineData("\u00a0mixed\n")]
     public async Task Join_matches_the_code_case_insensitively_after_trimming_and_answers_the_canonical_code(string form)
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var viewer = await server.ConnectAsync();
@@ -89,7 +73,7 @@ public sealed class SessionCodeTests
     [Fact]
     public async Task Update_naming_the_code_in_lower_case_with_spaces_acts_on_the_session_and_answers_canonically()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var viewer = await server.JoinViewerAsync(code, host);
@@ -107,7 +91,7 @@ public sealed class SessionCodeTests
     [InlineData("\"\\t\\n\"")]
     public async Task Join_with_a_null_empty_or_blank_sessionId_is_SESSION_ID_REQUIRED(string sessionId)
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var client = await server.ConnectAsync();
 
         await client.SendTextAsync($$"""{"type":"JOIN_SESSION","sessionId":{{sessionId}}}""");
@@ -122,7 +106,7 @@ public sealed class SessionCodeTests
     [InlineData("\" \"")]
     public async Task Update_with_a_null_empty_or_blank_sessionId_acts_on_the_senders_session(string sessionId)
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var viewer = await server.JoinViewerAsync(code, host);
@@ -136,7 +120,7 @@ public sealed class SessionCodeTests
     [Fact]
     public async Task Update_with_a_blank_sessionId_outside_any_session_is_SESSION_ID_REQUIRED()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         await using var client = await server.ConnectAsync();
 
         await client.SendTextAsync("""{"type":"VIEW_CUSTOMER","sessionId":"  ","payload":{}}""");
@@ -147,7 +131,7 @@ public sealed class SessionCodeTests
     [Fact]
     public async Task Code_of_an_ended_session_is_not_handed_out_again_within_the_block()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await host.SendTextAsync("""{"type":"END_SESSION"}""");
@@ -162,7 +146,7 @@ public sealed class SessionCodeTests
     [Fact]
     public async Task Code_of_a_session_deleted_after_its_grace_is_not_handed_out_again_within_the_block()
     {
-        await using var server = await RelayServer.StartAsync(("EmptySessionGraceSeconds", "0.1"));
+        await using var server = await StartRelayAsync(("EmptySessionGraceSeconds", "0.1"));
         var (host, code, _) = await server.HostSessionAsync();
         await host.DisposeAsync();
         await using var probe = await server.ConnectAsync();
@@ -179,7 +163,7 @@ public sealed class SessionCodeTests
     [Fact]
     public async Task Code_of_a_live_session_is_not_handed_out_again()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         var store = server.GetService<ISessionStore>();
@@ -192,7 +176,7 @@ public sealed class SessionCodeTests
     [Fact]
     public async Task Code_returns_to_circulation_after_the_reuse_block()
     {
-        await using var server = await RelayServer.StartAsync(("CodeReuseBlockSeconds", "0.2"));
+        await using var server = await StartRelayAsync(("CodeReuseBlockSeconds", "0.2"));
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await host.SendTextAsync("""{"type":"END_SESSION"}""");

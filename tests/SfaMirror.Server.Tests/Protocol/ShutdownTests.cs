@@ -2,13 +2,17 @@ using SfaMirror.Server.Tests.Infrastructure;
 
 namespace SfaMirror.Server.Tests.Protocol;
 
-/// <summary>PROTOCOL.md, "Delivery": on shutdown the server closes every connection with 1012 so that clients reconnect.</summary>
-public sealed class ShutdownTests
+/// <summary>docs/protocol.md, "Delivery": on shutdown the server closes every connection with 1012 so that clients reconnect.</summary>
+public abstract class ShutdownTests(StoreKind store) : StoreSpec(store)
 {
+    public sealed class OnMemory() : ShutdownTests(StoreKind.Memory);
+
+    public sealed class OnRedis() : ShutdownTests(StoreKind.Redis);
+
     [Fact]
     public async Task Stopping_the_server_closes_every_connection_with_1012()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var viewer = await server.JoinViewerAsync(code, host);
@@ -26,7 +30,7 @@ public sealed class ShutdownTests
     [Fact]
     public async Task Stopping_the_server_flushes_what_was_queued_before_the_1012()
     {
-        await using var server = await RelayServer.StartAsync();
+        await using var server = await StartRelayAsync();
         var (host, code, _) = await server.HostSessionAsync();
         await using var _h = host;
         await using var viewer = await server.JoinViewerAsync(code, host);
@@ -42,7 +46,7 @@ public sealed class ShutdownTests
     [Fact]
     public async Task Stopped_server_accepts_no_new_connection()
     {
-        var server = await RelayServer.StartAsync();
+        var server = await StartRelayAsync();
         var uri = server.WebSocketUri;
         await server.DisposeAsync();
 
