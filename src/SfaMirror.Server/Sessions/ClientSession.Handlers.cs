@@ -60,31 +60,68 @@ internal sealed partial class ClientSession
             return;
         }
         var current = CurrentCode;
-        if (current is not null && current != code)
+        if (current == code)
         {
-            await LeaveCurrentAsync(current, ct).ConfigureAwait(false);
+            await RejoinAsync(code, msg, resumeToken, ct).ConfigureAwait(false);
+            return;
         }
-        if (current != code)
-        {
-            await EnterAsync(code, ct).ConfigureAwait(false);
-        }
+        // Try the new session first and leave the old one only once in: a failed join (mistyped code, full,
+        // refused, store down) leaves the connection where it was (docs/protocol.md, JOIN_SESSION).
+        await EnterAsync(code, ct).ConfigureAwait(false);
         var tokenHash = resumeToken is null ? null : ResumeToken.Hash(resumeToken);
-        var result = await Guard(_store.JoinAsync(code, MemberId, tokenHash, msg.RequestId, ct), current == code ? null : code).ConfigureAwait(false);
+        var result = await Guard(_store.JoinAsync(code, MemberId, tokenHash, msg.RequestId, ct), code).ConfigureAwait(false);
+        if (result.Status != StoreStatus.Ok)
+        {
+            await ExitAsync(code).ConfigureAwait(false);
+            FailJoin(result.Status, msg);
+            return;
+        }
+        SetMembership(code, result.Role);
+        if (current is not null)
+        {
+            await LeaveForAnotherAsync(current).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Joining the session one is in: the reply and state again (or the host role, with the token).</summary>
+    private async ValueTask RejoinAsync(string code, InboundMessage msg, string? resumeToken, CancellationToken ct)
+    {
+        var tokenHash = resumeToken is null ? null : ResumeToken.Hash(resumeToken);
+        var result = await _store.JoinAsync(code, MemberId, tokenHash, msg.RequestId, ct).ConfigureAwait(false);
         if (result.Status == StoreStatus.Ok)
         {
             SetMembership(code, result.Role);
             return;
         }
-        if (current == code)
-        {
-            ForgetMembership(code);
-        }
+        // The store no longer has us (the session ended meanwhile): nothing is left to stay in.
+        ForgetMembership(code);
         await ExitAsync(code).ConfigureAwait(false);
-        if (result.Status == StoreStatus.NotFound)
+        FailJoin(result.Status, msg);
+    }
+
+    private void FailJoin(StoreStatus status, InboundMessage msg)
+    {
+        if (status == StoreStatus.NotFound)
         {
             _limiter.RecordFailedJoin();
         }
-        SendError(ErrorCodeOf(result.Status), msg);
+        SendError(ErrorCodeOf(status), msg);
+    }
+
+    /// <summary>
+    /// Leaves the session this connection was in before it joined another. The new membership is already set,
+    /// so a store outage here is not the join's failure: the store keeps the leave and retries it.
+    /// </summary>
+    private async ValueTask LeaveForAnotherAsync(string code)
+    {
+        try
+        {
+            await LeaveAsync(code, LeaveReason.Left, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException ex)
+        {
+            Log.StoreUnavailable(_logger, _connection.Id, MessageTypes.NameOf(MessageKind.LeaveSession), ex.Message);
+        }
     }
 
     private async ValueTask UpdateAsync(InboundMessage msg, StateKind kind, CancellationToken ct)
