@@ -56,56 +56,99 @@ internal sealed partial class ClientSession
         }
         if (_limiter.JoinsBlocked())
         {
+            _metrics.JoinRefused("connection");
             Refuse(msg);
             return;
         }
+        // Reserved before the join is tried, so concurrent connections of one address cannot overrun its budget.
+        var ticket = await _joinGuard.ReserveAsync(_connection.ClientAddress, ct).ConfigureAwait(false);
+        if (!ticket.Granted)
+        {
+            RefuseOverBudget(ticket, msg);
+            return;
+        }
+        StoreStatus status;
+        try
+        {
+            status = await TryJoinAsync(code, resumeToken, msg, ct).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException)
+        {
+            _metrics.JoinFailed("store_unavailable");
+            await ReleaseAsync(ticket).ConfigureAwait(false);
+            throw;
+        }
+        if (status == StoreStatus.Ok)
+        {
+            await ReleaseAsync(ticket).ConfigureAwait(false);
+            return;
+        }
+        if (status == StoreStatus.NotFound)
+        {
+            _limiter.RecordFailedJoin();
+        }
+        _metrics.JoinFailed(status == StoreStatus.Full ? "full" : status == StoreStatus.NotFound ? "not_found" : "other");
+        SendError(ErrorCodeOf(status), msg);
+    }
+
+    private async ValueTask<StoreStatus> TryJoinAsync(string code, string? resumeToken, InboundMessage msg, CancellationToken ct)
+    {
+        var tokenHash = resumeToken is null ? null : ResumeToken.Hash(resumeToken);
         var current = CurrentCode;
         if (current == code)
         {
-            await RejoinAsync(code, msg, resumeToken, ct).ConfigureAwait(false);
-            return;
+            // The session one is in: the reply and state again (or the host role, with the token).
+            var again = await _store.JoinAsync(code, MemberId, tokenHash, msg.RequestId, ct).ConfigureAwait(false);
+            if (again.Status == StoreStatus.Ok)
+            {
+                SetMembership(code, again.Role);
+                return StoreStatus.Ok;
+            }
+            // The store no longer has us (the session ended meanwhile): nothing is left to stay in.
+            ForgetMembership(code);
+            await ExitAsync(code).ConfigureAwait(false);
+            return again.Status;
         }
         // Try the new session first and leave the old one only once in: a failed join (mistyped code, full,
         // refused, store down) leaves the connection where it was (docs/protocol.md, JOIN_SESSION).
         await EnterAsync(code, ct).ConfigureAwait(false);
-        var tokenHash = resumeToken is null ? null : ResumeToken.Hash(resumeToken);
         var result = await Guard(_store.JoinAsync(code, MemberId, tokenHash, msg.RequestId, ct), code).ConfigureAwait(false);
         if (result.Status != StoreStatus.Ok)
         {
             await ExitAsync(code).ConfigureAwait(false);
-            FailJoin(result.Status, msg);
-            return;
+            return result.Status;
         }
         SetMembership(code, result.Role);
         if (current is not null)
         {
             await LeaveForAnotherAsync(current).ConfigureAwait(false);
         }
+        return StoreStatus.Ok;
     }
 
-    /// <summary>Joining the session one is in: the reply and state again (or the host role, with the token).</summary>
-    private async ValueTask RejoinAsync(string code, InboundMessage msg, string? resumeToken, CancellationToken ct)
+    /// <summary>Refuses a join of an address over a budget; warns about the address once a minute (never with a code).</summary>
+    private void RefuseOverBudget(JoinTicket ticket, InboundMessage msg)
     {
-        var tokenHash = resumeToken is null ? null : ResumeToken.Hash(resumeToken);
-        var result = await _store.JoinAsync(code, MemberId, tokenHash, msg.RequestId, ct).ConfigureAwait(false);
-        if (result.Status == StoreStatus.Ok)
+        var budget = ticket.RefusedBy == JoinBudget.Hour ? "address_hour" : "address_minute";
+        _metrics.JoinRefused(budget);
+        if (_refused.Record(ticket.Address))
         {
-            SetMembership(code, result.Role);
-            return;
+            Log.AddressOverJoinBudget(_logger, ticket.Address, budget, ticket.LastMinute, ticket.LastHour);
         }
-        // The store no longer has us (the session ended meanwhile): nothing is left to stay in.
-        ForgetMembership(code);
-        await ExitAsync(code).ConfigureAwait(false);
-        FailJoin(result.Status, msg);
+        Refuse(msg);
     }
 
-    private void FailJoin(StoreStatus status, InboundMessage msg)
+    /// <summary>Gives back the reservation of a join that did not fail for the client's sake; an outage only makes it count.</summary>
+    private async ValueTask ReleaseAsync(JoinTicket ticket)
     {
-        if (status == StoreStatus.NotFound)
+        try
         {
-            _limiter.RecordFailedJoin();
+            await _joinGuard.ReleaseAsync(ticket, CancellationToken.None).ConfigureAwait(false);
         }
-        SendError(ErrorCodeOf(status), msg);
+        catch (StoreUnavailableException)
+        {
+            // It expires with the hour's window.
+        }
     }
 
     /// <summary>

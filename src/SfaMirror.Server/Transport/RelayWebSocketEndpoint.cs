@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.AspNetCore.Http;
@@ -6,6 +7,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SfaMirror.Server.Backplane;
 using SfaMirror.Server.Observability;
 
 using SfaMirror.Server.Sessions;
@@ -93,15 +95,17 @@ internal sealed partial class RelayWebSocketEndpoint(
         var pipe = new StreamDuplexPipe(
             PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true)),
             PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true)));
-        await RunAsync(pipe, $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}", context.Abort).ConfigureAwait(false);
+        var peer = context.Connection.RemoteIpAddress ?? IPAddress.None;
+        await RunAsync(pipe, $"{peer}:{context.Connection.RemotePort}", AddressKey.Of(peer), context.Abort).ConfigureAwait(false);
     }
 
     /// <summary>Runs a connection whose opening handshake is done until it closes.</summary>
     /// <param name="abortTransport">Cuts the underlying connection.</param>
     /// <param name="socket">The connection's socket, when frames may be written to it directly.</param>
-    public async Task RunAsync(IDuplexPipe transport, string remote, Action abortTransport, Socket? socket = null)
+    /// <param name="clientAddress">The client's address as the limits key it (<see cref="AddressKey"/>), proxies resolved.</param>
+    public async Task RunAsync(IDuplexPipe transport, string remote, string clientAddress, Action abortTransport, Socket? socket = null)
     {
-        using var connection = new RelayConnection(tracker.NextId(), remote, transport, _options, metrics, logger, abortTransport, socket);
+        using var connection = new RelayConnection(tracker.NextId(), remote, clientAddress, transport, _options, metrics, logger, abortTransport, socket);
         tracker.Add(connection);
         metrics.ConnectionOpened();
         Log.Opened(logger, connection.Id, remote);

@@ -4,7 +4,6 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
-
 namespace SfaMirror.Server.Transport;
 
 /// <summary>
@@ -62,7 +61,8 @@ internal sealed class WebSocketConnectionMiddleware(ConnectionDelegate next, Rel
             await connection.Transport.Output.WriteAsync(response.AsMemory(0, length)).ConfigureAwait(false);
         }
         var remote = connection.RemoteEndPoint is IPEndPoint ip ? $"{ip.Address}:{ip.Port}" : connection.RemoteEndPoint?.ToString() ?? "unknown";
-        await endpoint.RunAsync(connection.Transport, remote, connection.Abort, socket).ConfigureAwait(false);
+        var peer = (connection.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
+        await endpoint.RunAsync(connection.Transport, remote, Backplane.AddressKey.Of(peer), connection.Abort, socket).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -39,7 +39,7 @@ public abstract class FailedJoinAtomicityTests(StoreRelays relays)
     [Fact]
     public async Task A_viewer_refused_a_join_by_the_rate_limit_stays_in_its_session()
     {
-        await using var server = await relays.StartAsync(("FailedJoinsPerMinute", "1"));
+        await using var server = await relays.StartAsync(("FailedJoinsPerAddressPerMinute", "1"));
         var (host, code, _) = await server.HostSessionAsync();
         var (otherHost, otherCode, _) = await server.HostSessionAsync();
         await using var _h = host;

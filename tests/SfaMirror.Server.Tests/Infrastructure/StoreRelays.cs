@@ -7,19 +7,21 @@ namespace SfaMirror.Server.Tests.Infrastructure;
 /// </summary>
 public abstract class StoreRelays
 {
-    /// <summary>A relay node; with Redis, nodes started with the same <paramref name="prefix"/> share their sessions.</summary>
-    public abstract Task<RelayServer> StartAsync(string prefix, params (string Key, string Value)[] settings);
+    /// <summary>A relay node; with Redis, nodes started with the same <paramref name="prefix"/> share their sessions and limits.</summary>
+    public abstract Task<RelayServer> StartAsync(CapturedLogs? logs, string prefix, params (string Key, string Value)[] settings);
 
-    public Task<RelayServer> StartAsync(params (string Key, string Value)[] settings) => StartAsync(RelayCluster.NewPrefix(), settings);
+    public Task<RelayServer> StartAsync(params (string Key, string Value)[] settings) => StartAsync(null, RelayCluster.NewPrefix(), settings);
+
+    public Task<RelayServer> StartAsync(CapturedLogs logs, params (string Key, string Value)[] settings) => StartAsync(logs, RelayCluster.NewPrefix(), settings);
 
     public sealed class Memory : StoreRelays
     {
-        public override Task<RelayServer> StartAsync(string prefix, params (string Key, string Value)[] settings) => RelayServer.StartAsync(settings);
+        public override Task<RelayServer> StartAsync(CapturedLogs? logs, string prefix, params (string Key, string Value)[] settings) => RelayServer.StartAsync(logs, settings);
     }
 
     public sealed class Redis(RedisServerProcess redis) : StoreRelays
     {
-        public override Task<RelayServer> StartAsync(string prefix, params (string Key, string Value)[] settings) =>
-            RelayServer.StartAsync([("Redis", redis.ConnectionString), ("RedisKeyPrefix", prefix), .. settings]);
+        public override Task<RelayServer> StartAsync(CapturedLogs? logs, string prefix, params (string Key, string Value)[] settings) =>
+            RelayServer.StartAsync(logs, [("Redis", redis.ConnectionString), ("RedisKeyPrefix", prefix), .. settings]);
     }
 }
