@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using SfaMirror.Server.Backplane;
 using SfaMirror.Server.Observability;
 
 using SfaMirror.Server.Sessions;
@@ -26,6 +25,7 @@ internal sealed partial class RelayWebSocketEndpoint(
     IOptions<TransportOptions> options,
     RelayMetrics metrics,
     IHostApplicationLifetime lifetime,
+    UpgradeAdmission admission,
     ILogger<RelayConnection> logger)
 {
     private readonly TransportOptions _options = options.Value;
@@ -69,7 +69,7 @@ internal sealed partial class RelayWebSocketEndpoint(
         }
         // The same rules as the fast path's (RFC 6455 4.2.1, 4.2.2).
         var headers = new UpgradeRequest();
-        foreach (var name in (ReadOnlySpan<string>)["Host", "Upgrade", "Connection", "Sec-WebSocket-Version", "Sec-WebSocket-Key"])
+        foreach (var name in UpgradeRequest.HeaderNames)
         {
             foreach (var value in request.Headers[name])
             {
@@ -89,14 +89,25 @@ internal sealed partial class RelayWebSocketEndpoint(
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             return;
         }
+        var peer = context.Connection.RemoteIpAddress ?? IPAddress.None;
+        var admitted = admission.Admit(peer, headers);
+        if (admitted.Lease is null)
+        {
+            context.Response.StatusCode = admitted.StatusCode;
+            if (admitted.RetryAfterSeconds > 0)
+            {
+                context.Response.Headers.RetryAfter = admitted.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+            return;
+        }
+        using var lease = admitted.Lease;
         context.Response.Headers.Upgrade = "websocket";
         context.Response.Headers.SecWebSocketAccept = WebSocketHandshake.AcceptKey(context.Request.Headers.SecWebSocketKey.ToString());
         var stream = await upgrade.UpgradeAsync().ConfigureAwait(false);
         var pipe = new StreamDuplexPipe(
             PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true)),
             PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true)));
-        var peer = context.Connection.RemoteIpAddress ?? IPAddress.None;
-        await RunAsync(pipe, $"{peer}:{context.Connection.RemotePort}", AddressKey.Of(peer), context.Abort).ConfigureAwait(false);
+        await RunAsync(pipe, $"{peer}:{context.Connection.RemotePort}", admitted.ClientAddress, context.Abort).ConfigureAwait(false);
     }
 
     /// <summary>Runs a connection whose opening handshake is done until it closes.</summary>
