@@ -11,6 +11,10 @@ cd "$(dirname "$0")/.."
 PORT="${PORT:-3100}"
 if [[ -n "${SERVER_DLL:-}" ]]; then server_cmd=(dotnet "$SERVER_DLL"); else server_cmd=("${SERVER_EXE:-out/SfaMirror.Server}"); fi
 BENCH_DLL="${BENCH_DLL:-bench/SfaMirror.Bench/bin/Release/net10.0/SfaMirror.Bench.dll}"
+# The load generator opens thousands of connections a second from a few loopback addresses: lift the
+# per-address connection rate the relay applies by default (an explicit setting wins).
+export Relay__ConnectionsPerAddressPerSecond="${Relay__ConnectionsPerAddressPerSecond:-1000000}"
+export Relay__ConnectionBurstPerAddress="${Relay__ConnectionBurstPerAddress:-1000000}"
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 PORT="$PORT" env ${SERVER_ENV:-} "${server_cmd[@]}" >"${SERVER_LOG:-/tmp/sfa-bench-server.$PORT.log}" 2>&1 &
 server=$!

@@ -99,6 +99,19 @@ storm.SetAction(async (r, ct) =>
     Report.Result("connect-storm", await new ConnectStormScenario(TargetOf(r), n, r.GetValue(perSession)).RunAsync(ct));
 });
 
+var serverB = new Option<string>("--server-b") { Description = "guess: a second node of the same cluster; the attacker alternates between the two on every reconnect." };
+var guessFrom = new Option<string>("--from") { Description = "guess: the attacker's address (any of 127.0.0.0/8 on loopback).", DefaultValueFactory = _ => "127.0.0.9" };
+var guessSessions = new Option<int>("--sessions") { Description = "guess: live sessions to create (from 127.0.0.1).", DefaultValueFactory = _ => 1000 };
+var guessConnections = new Option<int>("--connections") { Description = "guess: attacking connections.", DefaultValueFactory = _ => 50 };
+var joinsPer = new Option<int>("--joins-per-connection") { Description = "guess: guesses before each reconnect.", DefaultValueFactory = _ => 10 };
+var guess = new Command("guess", "C connections from one address guess codes, reconnecting every J guesses, against S live sessions; a legit client keeps working.")
+{
+    url, serverB, guessFrom, guessSessions, guessConnections, joinsPer, duration,
+};
+guess.SetAction(async (r, ct) => Report.Result("guess", await new GuessScenario(new Uri(r.GetValue(url)!),
+    r.GetValue(serverB) is { Length: > 0 } b ? new Uri(b) : null, System.Net.IPAddress.Parse(r.GetValue(guessFrom)!),
+    r.GetValue(guessSessions), r.GetValue(guessConnections), r.GetValue(joinsPer)).RunAsync(r.GetValue(duration), ct)));
+
 var startup = new Command("startup", "Starts the server and times it to its first accepted WebSocket.") { server, port };
 startup.SetAction(async (r, ct) => Report.Result("startup", await new StartupScenario(r.GetValue(server)!, r.GetValue(port)).RunAsync(ct)));
 
@@ -113,7 +126,7 @@ var floor = new Command("floor", "No relay: what the kernel charges a writer and
 floor.SetAction(r => Report.Result("floor", new FloorScenario(r.GetValue(floorConnections), r.GetValue(floorRate), r.GetValue(payload), r.GetValue(batch), r.GetValue(readerSpins))
     .Run(r.GetValue(warmup), r.GetValue(duration))));
 
-var root = new RootCommand("SFA Mirror relay load generator. Ends every run with one line: RESULT {json}.") { fanout, idle, churn, storm, startup, floor };
+var root = new RootCommand("SFA Mirror relay load generator. Ends every run with one line: RESULT {json}.") { fanout, idle, churn, storm, guess, startup, floor };
 ThreadPool.SetMinThreads(Environment.ProcessorCount * 4, Environment.ProcessorCount * 4);
 return await root.Parse(args).InvokeAsync();
 

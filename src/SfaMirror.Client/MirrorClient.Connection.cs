@@ -90,6 +90,11 @@ public sealed partial class MirrorClient
             {
                 delay = _options.Reconnect.DelayFor(attempt, _jitter);
             }
+            // A relay that refused the last upgrade (429/503) said when to come back: never sooner than that.
+            if (Interlocked.Exchange(ref _refusedForTicks, 0) is > 0 and var ticks && ticks > delay.Ticks)
+            {
+                delay = TimeSpan.FromTicks(ticks);
+            }
             attempt++;
             try
             {
@@ -225,6 +230,8 @@ public sealed partial class MirrorClient
         var socket = new ClientWebSocket();
         // The server pings and our PING heartbeat covers the other direction; protocol pings from here would add nothing.
         socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        // So that a refused upgrade's status and Retry-After can be read (RetryAfterOf).
+        socket.Options.CollectHttpResponseDetails = true;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.RequestTimeout);
         try
@@ -234,9 +241,26 @@ public sealed partial class MirrorClient
         }
         catch
         {
+            if (RetryAfterOf(socket) is { } wait)
+            {
+                Interlocked.Exchange(ref _refusedForTicks, wait.Ticks);
+            }
             socket.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The <c>Retry-After</c> of a refused upgrade (seconds or an HTTP date), at most <see cref="MaxRetryAfter"/>.</summary>
+    private static TimeSpan? RetryAfterOf(ClientWebSocket socket)
+    {
+        if (socket.HttpResponseHeaders is not { } headers || !headers.TryGetValue("Retry-After", out var values) || values.FirstOrDefault() is not { } value)
+        {
+            return null;
+        }
+        TimeSpan? wait = int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            ? TimeSpan.FromSeconds(seconds)
+            : DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at - DateTimeOffset.UtcNow : null;
+        return wait is { } w && w > TimeSpan.Zero ? (w < MaxRetryAfter ? w : MaxRetryAfter) : null;
     }
 
     private async Task<ClientWebSocket> WaitOpenAsync(CancellationToken cancellationToken)

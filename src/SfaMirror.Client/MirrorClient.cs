@@ -22,6 +22,12 @@ public sealed partial class MirrorClient : IAsyncDisposable
     private readonly CancellationTokenSource _disposed = new();
     private readonly Lock _gate = new();
     private readonly Random _jitter = new();
+
+    /// <summary>A server's Retry-After above this is not believed: a client should come back within minutes.</summary>
+    private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromMinutes(5);
+
+    /// <summary>The Retry-After of the last refused upgrade, in ticks; 0 when none. Read and cleared by the reconnect loop.</summary>
+    private long _refusedForTicks;
     private ClientWebSocket? _socket;
     private TaskCompletionSource<ClientWebSocket> _open = NewOpenSignal();
     private ConnectionState _state = ConnectionState.Closed;

@@ -14,6 +14,7 @@ internal static class AdminExtensions
 {
     /// <summary>How many sessions the page lists at most; the counts above it are always complete.</summary>
     private const int MaxListedSessions = 200;
+    private const int MaxListedAddresses = 20;
 
     public static IServiceCollection AddAdmin(this IServiceCollection services, IConfiguration configuration)
     {
@@ -42,7 +43,7 @@ internal static class AdminExtensions
 
     private static async Task<IResult> StatsAsync(
         HttpContext context, AdminToken token, ISessionStore store, ConnectionTracker connections,
-        RelayMetrics metrics, MessageRateHistory rates, NodeIdentity node, TimeProvider time)
+        RelayMetrics metrics, MessageRateHistory rates, NodeIdentity node, TimeProvider time, RefusedAddresses refused)
     {
         if (!token.IsPresentedBy(context.Request))
         {
@@ -64,7 +65,8 @@ internal static class AdminExtensions
             var history = rates.Snapshot().Select(r => new AdminRate(r.At, Math.Round(r.In, 2), Math.Round(r.Out, 2))).ToList();
             return Results.Json(new AdminStats(node.NodeId, now, connections.Count, stats.Sessions, stats.Members,
                 connections.Snapshot().Sum(c => c.QueuedBytes), metrics.MessagesReceivedTotal, metrics.MessagesSentTotal,
-                history, list, sessions.Count > MaxListedSessions), HttpJsonContext.Default.AdminStats);
+                history, list, sessions.Count > MaxListedSessions,
+                [.. refused.Top(MaxListedAddresses).Select(r => new AdminRefusedAddress(r.Address, r.Refusals))]), HttpJsonContext.Default.AdminStats);
         }
         catch (StoreUnavailableException)
         {

@@ -1,6 +1,6 @@
 namespace SfaMirror.Server.Admin;
 
-/// <summary>What <c>/admin/api/stats</c> answers: counts, the message-rate history and the live sessions (never a payload).</summary>
+/// <summary>What <c>/admin/api/stats</c> answers: counts, the message-rate history and the live sessions (never a payload), the addresses refused most.</summary>
 internal sealed record AdminStats(
     string Node,
     DateTimeOffset Now,
@@ -12,4 +12,5 @@ internal sealed record AdminStats(
     long MessagesOut,
     IReadOnlyList<AdminRate> Rates,
     IReadOnlyList<AdminSession> SessionList,
-    bool SessionListTruncated);
+    bool SessionListTruncated,
+    IReadOnlyList<AdminRefusedAddress> RefusedAddresses);

@@ -20,6 +20,7 @@ internal static class BackplaneServiceCollectionExtensions
         {
             services.AddSingleton<ISessionStore, InMemorySessionStore>();
             services.AddSingleton<ISessionSubscriptions, InMemorySessionSubscriptions>();
+            services.AddSingleton<IJoinGuard, InMemoryJoinGuard>();
         }
         else
         {

@@ -52,6 +52,18 @@ internal sealed class StoreOptions
     [Range(0.3, 3600)]
     public double NodeLeaseSeconds { get; set; } = 10;
 
+    /// <summary>
+    /// Failed joins (unknown code, full session) one client address (IPv4 /32, IPv6 /64) may have in any minute,
+    /// counted over all its connections and, with Redis, all nodes; past it, its joins are refused with
+    /// <c>RATE_LIMITED</c> before they are tried until the minute has room again.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int FailedJoinsPerAddressPerMinute { get; set; } = 10;
+
+    /// <summary>As <see cref="FailedJoinsPerAddressPerMinute"/>, over any hour: what bounds a patient guesser.</summary>
+    [Range(1, 10_000_000)]
+    public int FailedJoinsPerAddressPerHour { get; set; } = 60;
+
     public TimeSpan EmptySessionGrace => TimeSpan.FromSeconds(EmptySessionGraceSeconds);
     public TimeSpan IdleSessionTimeout => TimeSpan.FromMinutes(IdleSessionMinutes);
     public TimeSpan CodeReuseBlock => TimeSpan.FromSeconds(CodeReuseBlockSeconds);

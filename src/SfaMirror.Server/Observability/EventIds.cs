@@ -14,6 +14,7 @@ internal static class EventIds
     public const int ShuttingDown = 107;
     public const int KeepAliveTimedOut = 108;
     public const int ProtocolViolation = 109;
+    public const int ConnectionRefused = 110;
     public const int LeaseLostClosing = 150;
 
     // Sessions: 2xx
@@ -26,6 +27,7 @@ internal static class EventIds
     public const int SessionSummary = 206;
     public const int StoreUnavailable = 207;
     public const int SweepSkipped = 208;
+    public const int AddressOverJoinBudget = 209;
 
     // Backplane: 3xx
     public const int RedisConnected = 300;

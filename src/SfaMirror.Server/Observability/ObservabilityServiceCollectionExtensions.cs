@@ -11,6 +11,7 @@ internal static class ObservabilityServiceCollectionExtensions
     public static IServiceCollection AddObservability(this IServiceCollection services)
     {
         services.AddSingleton<RelayMetrics>();
+        services.AddSingleton<RefusedAddresses>();
         // The relay's own meter only: ASP.NET Core's and the runtime's meters would multiply the scrape
         // size without telling an operator anything about sessions.
         services.AddOpenTelemetry()

@@ -19,6 +19,9 @@ internal sealed class RelayMetrics
     private readonly Counter<long> _sessionsCreated;
     private readonly Counter<long> _sessionsEnded;
     private readonly Counter<long> _joins;
+    private readonly Counter<long> _joinsFailed;
+    private readonly Counter<long> _joinsRefused;
+    private readonly Counter<long> _connectionsRefused;
     private readonly UpDownCounter<long> _connections;
     private readonly Histogram<double> _relayLatency;
     private long _openConnections;
@@ -45,6 +48,10 @@ internal sealed class RelayMetrics
         _sessionsCreated = meter.CreateCounter<long>("relay.sessions.created", "{session}", "Sessions created on this node.");
         _sessionsEnded = meter.CreateCounter<long>("relay.sessions.ended", "{session}", "Sessions ended by their host or by expiry.");
         _joins = meter.CreateCounter<long>("relay.members.joined", "{member}", "Successful creates and joins, by role.");
+        _joinsFailed = meter.CreateCounter<long>("relay.joins.failed", "{join}", "JOIN_SESSIONs tried that failed, by reason (not_found, full, store_unavailable).");
+        _joinsRefused = meter.CreateCounter<long>("relay.joins.refused", "{join}", "JOIN_SESSIONs refused before they were tried, by limit (connection, address_minute, address_hour).");
+        _connectionsRefused = meter.CreateCounter<long>("relay.connections.refused", "{connection}",
+            "Upgrades refused before a WebSocket was made, by limit (address_concurrent, address_rate, server, origin).");
         _connections = meter.CreateUpDownCounter<long>("relay.connections", "{connection}", "Open WebSocket connections.");
         // Seconds, as OpenTelemetry and Prometheus want durations: relay_delivery_duration_seconds.
         _relayLatency = meter.CreateHistogram<double>("relay.delivery.duration", "s", "Time from a state update being queued for a member to it being written to the member's socket.",
@@ -134,6 +141,15 @@ internal sealed class RelayMetrics
     public void SessionEnded() => _sessionsEnded.Add(1);
 
     public void MemberJoined(MemberRole role) => _joins.Add(1, new KeyValuePair<string, object?>("role", MemberRoles.Name(role)));
+
+    /// <param name="reason">One of a fixed few (<c>not_found</c>, <c>full</c>, <c>store_unavailable</c>): never a code.</param>
+    public void JoinFailed(string reason) => _joinsFailed.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    /// <param name="limit">One of a fixed few (<c>connection</c>, <c>address_minute</c>, <c>address_hour</c>): never an address.</param>
+    public void JoinRefused(string limit) => _joinsRefused.Add(1, new KeyValuePair<string, object?>("limit", limit));
+
+    /// <param name="limit">One of a fixed few (<c>address_concurrent</c>, <c>address_rate</c>, <c>server</c>, <c>origin</c>): never an address.</param>
+    public void ConnectionRefused(string limit) => _connectionsRefused.Add(1, new KeyValuePair<string, object?>("limit", limit));
 
     public void RelayLatency(double milliseconds) => _relayLatency.Record(milliseconds / 1000.0);
 }

@@ -56,35 +56,115 @@ internal sealed partial class ClientSession
         }
         if (_limiter.JoinsBlocked())
         {
+            _metrics.JoinRefused("connection");
             Refuse(msg);
             return;
         }
-        var current = CurrentCode;
-        if (current is not null && current != code)
+        // Reserved before the join is tried, so concurrent connections of one address cannot overrun its budget.
+        var ticket = await _joinGuard.ReserveAsync(_connection.ClientAddress, ct).ConfigureAwait(false);
+        if (!ticket.Granted)
         {
-            await LeaveCurrentAsync(current, ct).ConfigureAwait(false);
-        }
-        if (current != code)
-        {
-            await EnterAsync(code, ct).ConfigureAwait(false);
-        }
-        var tokenHash = resumeToken is null ? null : ResumeToken.Hash(resumeToken);
-        var result = await Guard(_store.JoinAsync(code, MemberId, tokenHash, msg.RequestId, ct), current == code ? null : code).ConfigureAwait(false);
-        if (result.Status == StoreStatus.Ok)
-        {
-            SetMembership(code, result.Role);
+            RefuseOverBudget(ticket, msg);
             return;
         }
-        if (current == code)
+        StoreStatus status;
+        try
         {
-            ForgetMembership(code);
+            status = await TryJoinAsync(code, resumeToken, msg, ct).ConfigureAwait(false);
         }
-        await ExitAsync(code).ConfigureAwait(false);
-        if (result.Status == StoreStatus.NotFound)
+        catch (StoreUnavailableException)
+        {
+            _metrics.JoinFailed("store_unavailable");
+            await ReleaseAsync(ticket).ConfigureAwait(false);
+            throw;
+        }
+        if (status == StoreStatus.Ok)
+        {
+            await ReleaseAsync(ticket).ConfigureAwait(false);
+            return;
+        }
+        if (status == StoreStatus.NotFound)
         {
             _limiter.RecordFailedJoin();
         }
-        SendError(ErrorCodeOf(result.Status), msg);
+        _metrics.JoinFailed(status == StoreStatus.Full ? "full" : status == StoreStatus.NotFound ? "not_found" : "other");
+        SendError(ErrorCodeOf(status), msg);
+    }
+
+    private async ValueTask<StoreStatus> TryJoinAsync(string code, string? resumeToken, InboundMessage msg, CancellationToken ct)
+    {
+        var tokenHash = resumeToken is null ? null : ResumeToken.Hash(resumeToken);
+        var current = CurrentCode;
+        if (current == code)
+        {
+            // The session one is in: the reply and state again (or the host role, with the token).
+            var again = await _store.JoinAsync(code, MemberId, tokenHash, msg.RequestId, ct).ConfigureAwait(false);
+            if (again.Status == StoreStatus.Ok)
+            {
+                SetMembership(code, again.Role);
+                return StoreStatus.Ok;
+            }
+            // The store no longer has us (the session ended meanwhile): nothing is left to stay in.
+            ForgetMembership(code);
+            await ExitAsync(code).ConfigureAwait(false);
+            return again.Status;
+        }
+        // Try the new session first and leave the old one only once in: a failed join (mistyped code, full,
+        // refused, store down) leaves the connection where it was (docs/protocol.md, JOIN_SESSION).
+        await EnterAsync(code, ct).ConfigureAwait(false);
+        var result = await Guard(_store.JoinAsync(code, MemberId, tokenHash, msg.RequestId, ct), code).ConfigureAwait(false);
+        if (result.Status != StoreStatus.Ok)
+        {
+            await ExitAsync(code).ConfigureAwait(false);
+            return result.Status;
+        }
+        SetMembership(code, result.Role);
+        if (current is not null)
+        {
+            await LeaveForAnotherAsync(current).ConfigureAwait(false);
+        }
+        return StoreStatus.Ok;
+    }
+
+    /// <summary>Refuses a join of an address over a budget; warns about the address once a minute (never with a code).</summary>
+    private void RefuseOverBudget(JoinTicket ticket, InboundMessage msg)
+    {
+        var budget = ticket.RefusedBy == JoinBudget.Hour ? "address_hour" : "address_minute";
+        _metrics.JoinRefused(budget);
+        if (_refused.Record(ticket.Address))
+        {
+            Log.AddressOverJoinBudget(_logger, ticket.Address, budget, ticket.LastMinute, ticket.LastHour);
+        }
+        Refuse(msg);
+    }
+
+    /// <summary>Gives back the reservation of a join that did not fail for the client's sake; an outage only makes it count.</summary>
+    private async ValueTask ReleaseAsync(JoinTicket ticket)
+    {
+        try
+        {
+            await _joinGuard.ReleaseAsync(ticket, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException)
+        {
+            // It expires with the hour's window.
+        }
+    }
+
+    /// <summary>
+    /// Leaves the session this connection was in before it joined another. The new membership is already set,
+    /// so a store outage here is not the join's failure: the store keeps the leave and retries it.
+    /// </summary>
+    private async ValueTask LeaveForAnotherAsync(string code)
+    {
+        try
+        {
+            await LeaveAsync(code, LeaveReason.Left, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException ex)
+        {
+            Log.StoreUnavailable(_logger, _connection.Id, MessageTypes.NameOf(MessageKind.LeaveSession), ex.Message);
+        }
     }
 
     private async ValueTask UpdateAsync(InboundMessage msg, StateKind kind, CancellationToken ct)

@@ -19,6 +19,10 @@ internal sealed partial class ClientSession
         [LoggerMessage(EventIds.RateLimitClose, LogLevel.Warning, "Connection {ConnectionId} passed {Strikes} refused messages in a minute; closing with 1008")]
         public static partial void RateLimitClose(ILogger logger, long connectionId, int strikes);
 
+        [LoggerMessage(EventIds.AddressOverJoinBudget, LogLevel.Warning,
+            "Address {ClientAddress} is over its failed-join budget ({Budget}): {LastMinute} failed joins in the last minute, {LastHour} in the last hour; its joins are refused")]
+        public static partial void AddressOverJoinBudget(ILogger logger, string clientAddress, string budget, int lastMinute, int lastHour);
+
         [LoggerMessage(EventIds.StoreUnavailable, LogLevel.Warning, "Connection {ConnectionId}: {Type} failed, session store unavailable: {Reason}")]
         public static partial void StoreUnavailable(ILogger logger, long connectionId, string type, string reason);
     }

@@ -21,11 +21,13 @@ internal sealed partial class ClientSession : IConnectionHandler, ILocalMember
     private readonly RelayMetrics _metrics;
     private readonly ILogger _logger;
     private readonly ConnectionRateLimiter _limiter;
+    private readonly IJoinGuard _joinGuard;
+    private readonly RefusedAddresses _refused;
     private readonly Lock _gate = new();
     private string? _code;
 
     public ClientSession(IClientConnection connection, string memberId, ISessionStore store, SessionHub hub, PendingResumeTokens tokens,
-        SessionCodeGenerator codes, SessionOptions options, RelayMetrics metrics, ILogger logger)
+        SessionCodeGenerator codes, SessionOptions options, RelayMetrics metrics, ILogger logger, IJoinGuard joinGuard, RefusedAddresses refused)
     {
         _connection = connection;
         MemberId = memberId;
@@ -37,6 +39,8 @@ internal sealed partial class ClientSession : IConnectionHandler, ILocalMember
         _metrics = metrics;
         _logger = logger;
         _limiter = new ConnectionRateLimiter(options);
+        _joinGuard = joinGuard;
+        _refused = refused;
     }
 
     public string MemberId { get; }

@@ -13,8 +13,10 @@ internal sealed class ClientSessionFactory(
     NodeIdentity node,
     IOptions<SessionOptions> options,
     RelayMetrics metrics,
-    ILogger<ClientSession> logger) : IConnectionHandlerFactory
+    ILogger<ClientSession> logger,
+    IJoinGuard joinGuard,
+    RefusedAddresses refused) : IConnectionHandlerFactory
 {
     public IConnectionHandler Create(IClientConnection connection) =>
-        new ClientSession(connection, node.MemberIdOf(connection.Id), store, hub, tokens, codes, options.Value, metrics, logger);
+        new ClientSession(connection, node.MemberIdOf(connection.Id), store, hub, tokens, codes, options.Value, metrics, logger, joinGuard, refused);
 }

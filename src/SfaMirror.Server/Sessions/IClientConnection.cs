@@ -11,6 +11,12 @@ internal interface IClientConnection
     /// <summary>The peer's address as the transport saw it (<c>address:port</c>).</summary>
     string RemoteAddress { get; }
 
+    /// <summary>
+    /// The client's address as the relay trusts it (through <c>KnownProxies</c> only), keyed as the per-address
+    /// limits count it: IPv4 /32, IPv6 /64 (<see cref="Backplane.AddressKey"/>).
+    /// </summary>
+    string ClientAddress { get; }
+
     /// <summary>Queues a frame without waiting. A queue over its byte limit closes the connection (1013).</summary>
     void Send(OutboundFrame frame);
 

@@ -21,6 +21,7 @@ internal sealed class RelayKestrelSetup(IServiceProvider services, IOptions<Tran
     {
         options.ConfigureEndpointDefaults(listen => listen.Use(next => new WebSocketConnectionMiddleware(
             next,
-            services.GetRequiredService<RelayWebSocketEndpoint>()).OnConnectionAsync));
+            services.GetRequiredService<RelayWebSocketEndpoint>(),
+            services.GetRequiredService<UpgradeAdmission>()).OnConnectionAsync));
     }
 }

@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.AspNetCore.Http;
@@ -24,6 +25,7 @@ internal sealed partial class RelayWebSocketEndpoint(
     IOptions<TransportOptions> options,
     RelayMetrics metrics,
     IHostApplicationLifetime lifetime,
+    UpgradeAdmission admission,
     ILogger<RelayConnection> logger)
 {
     private readonly TransportOptions _options = options.Value;
@@ -67,7 +69,7 @@ internal sealed partial class RelayWebSocketEndpoint(
         }
         // The same rules as the fast path's (RFC 6455 4.2.1, 4.2.2).
         var headers = new UpgradeRequest();
-        foreach (var name in (ReadOnlySpan<string>)["Host", "Upgrade", "Connection", "Sec-WebSocket-Version", "Sec-WebSocket-Key"])
+        foreach (var name in UpgradeRequest.HeaderNames)
         {
             foreach (var value in request.Headers[name])
             {
@@ -87,21 +89,34 @@ internal sealed partial class RelayWebSocketEndpoint(
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             return;
         }
+        var peer = context.Connection.RemoteIpAddress ?? IPAddress.None;
+        var admitted = admission.Admit(peer, headers);
+        if (admitted.Lease is null)
+        {
+            context.Response.StatusCode = admitted.StatusCode;
+            if (admitted.RetryAfterSeconds > 0)
+            {
+                context.Response.Headers.RetryAfter = admitted.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+            return;
+        }
+        using var lease = admitted.Lease;
         context.Response.Headers.Upgrade = "websocket";
         context.Response.Headers.SecWebSocketAccept = WebSocketHandshake.AcceptKey(context.Request.Headers.SecWebSocketKey.ToString());
         var stream = await upgrade.UpgradeAsync().ConfigureAwait(false);
         var pipe = new StreamDuplexPipe(
             PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true)),
             PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true)));
-        await RunAsync(pipe, $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}", context.Abort).ConfigureAwait(false);
+        await RunAsync(pipe, $"{peer}:{context.Connection.RemotePort}", admitted.ClientAddress, context.Abort).ConfigureAwait(false);
     }
 
     /// <summary>Runs a connection whose opening handshake is done until it closes.</summary>
     /// <param name="abortTransport">Cuts the underlying connection.</param>
     /// <param name="socket">The connection's socket, when frames may be written to it directly.</param>
-    public async Task RunAsync(IDuplexPipe transport, string remote, Action abortTransport, Socket? socket = null)
+    /// <param name="clientAddress">The client's address as the limits key it (<see cref="AddressKey"/>), proxies resolved.</param>
+    public async Task RunAsync(IDuplexPipe transport, string remote, string clientAddress, Action abortTransport, Socket? socket = null)
     {
-        using var connection = new RelayConnection(tracker.NextId(), remote, transport, _options, metrics, logger, abortTransport, socket);
+        using var connection = new RelayConnection(tracker.NextId(), remote, clientAddress, transport, _options, metrics, logger, abortTransport, socket);
         tracker.Add(connection);
         metrics.ConnectionOpened();
         Log.Opened(logger, connection.Id, remote);

@@ -51,6 +51,37 @@ internal sealed class TransportOptions
     [Range(0, 600)]
     public double ShutdownCloseTimeoutSeconds { get; set; } = 5;
 
+    /// <summary>
+    /// Comma-separated addresses of proxies whose <c>X-Forwarded-For</c> / <c>Forwarded</c> headers are believed
+    /// (docs/operations.md). From any other peer those headers change nothing: the peer is the client.
+    /// </summary>
+    public string KnownProxies { get; set; } = "127.0.0.1,::1";
+
+    /// <summary>Comma-separated networks (CIDR, e.g. <c>10.0.0.0/8</c>) whose every address is a trusted proxy, as <see cref="KnownProxies"/>.</summary>
+    public string KnownNetworks { get; set; } = "";
+
+    /// <summary>
+    /// Comma-separated origins an upgrade's <c>Origin</c> must be one of (exact, or <c>https://*.example.com</c> for
+    /// any subdomain); others get 403. Empty: any. An upgrade without <c>Origin</c> (a native app) always passes.
+    /// </summary>
+    public string AllowedOrigins { get; set; } = "";
+
+    /// <summary>Open connections one client address (IPv4 /32, IPv6 /64) may hold on this node; one more gets 429.</summary>
+    [Range(1, 10_000_000)]
+    public int MaxConnectionsPerAddress { get; set; } = 10_000;
+
+    /// <summary>New connections per second one client address may open on this node, sustained; over it: 429 with <c>Retry-After</c>.</summary>
+    [Range(0.01, 1_000_000)]
+    public double ConnectionsPerAddressPerSecond { get; set; } = 200;
+
+    /// <summary>New connections one client address may open at once above <see cref="ConnectionsPerAddressPerSecond"/>.</summary>
+    [Range(1, 10_000_000)]
+    public int ConnectionBurstPerAddress { get; set; } = 1_000;
+
+    /// <summary>Open connections this node holds; one more gets 503 with <c>Retry-After</c>.</summary>
+    [Range(1, 100_000_000)]
+    public int MaxConnections { get; set; } = 100_000;
+
     public TimeSpan KeepAliveInterval => TimeSpan.FromSeconds(KeepAliveIntervalSeconds);
     public TimeSpan KeepAliveTimeout => TimeSpan.FromSeconds(KeepAliveTimeoutSeconds);
     public TimeSpan SendTimeout => TimeSpan.FromSeconds(SendTimeoutSeconds);

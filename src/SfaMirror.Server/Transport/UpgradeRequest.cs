@@ -19,6 +19,15 @@ internal struct UpgradeRequest
     private bool _version13;
     private bool _keyValid;
 
+    /// <summary><c>X-Forwarded-For</c>, its repeated headers joined by commas in order; read only from a trusted proxy.</summary>
+    public string? ForwardedFor { get; private set; }
+
+    /// <summary><c>Forwarded</c> (RFC 7239), joined as <see cref="ForwardedFor"/>.</summary>
+    public string? Forwarded { get; private set; }
+
+    /// <summary><c>Origin</c>; a request with several is judged by its last.</summary>
+    public string? Origin { get; private set; }
+
     /// <summary>Whether the request asks for a WebSocket at all (<c>Upgrade: websocket</c>).</summary>
     public readonly bool IsWebSocket => _upgrade;
 
@@ -46,7 +55,25 @@ internal struct UpgradeRequest
             _keys++;
             _keyValid = IsValidKey(value);
         }
+        else if (Ascii.EqualsIgnoreCase(name, "X-Forwarded-For"u8))
+        {
+            ForwardedFor = Join(ForwardedFor, value);
+        }
+        else if (Ascii.EqualsIgnoreCase(name, "Forwarded"u8))
+        {
+            Forwarded = Join(Forwarded, value);
+        }
+        else if (Ascii.EqualsIgnoreCase(name, "Origin"u8))
+        {
+            Origin = Encoding.ASCII.GetString(value);
+        }
     }
+
+    /// <summary>The headers <see cref="Add(ReadOnlySpan{byte}, ReadOnlySpan{byte})"/> looks at, for the HTTP pipeline's path.</summary>
+    public static readonly string[] HeaderNames = ["Host", "Upgrade", "Connection", "Sec-WebSocket-Version", "Sec-WebSocket-Key", "X-Forwarded-For", "Forwarded", "Origin"];
+
+    private static string Join(string? earlier, ReadOnlySpan<byte> value) =>
+        earlier is null ? Encoding.ASCII.GetString(value) : $"{earlier},{Encoding.ASCII.GetString(value)}";
 
     /// <summary>Adds a header as HTTP parsed it (each of a repeated header's values counts).</summary>
     public void Add(string name, string? value)

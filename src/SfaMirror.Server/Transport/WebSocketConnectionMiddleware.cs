@@ -4,7 +4,6 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
-
 namespace SfaMirror.Server.Transport;
 
 /// <summary>
@@ -20,11 +19,11 @@ namespace SfaMirror.Server.Transport;
 /// untouched, to the HTTP pipeline, which still has its own WebSocket path. A connection whose request head is
 /// not complete within <c>HandshakeTimeoutSeconds</c> is cut: this reads before any of Kestrel's timeouts apply.
 /// </summary>
-internal sealed class WebSocketConnectionMiddleware(ConnectionDelegate next, RelayWebSocketEndpoint endpoint)
+internal sealed class WebSocketConnectionMiddleware(ConnectionDelegate next, RelayWebSocketEndpoint endpoint, UpgradeAdmission admission)
 {
     public async Task OnConnectionAsync(ConnectionContext connection)
     {
-        var (status, acceptKey) = await ReadRequestAsync(connection.Transport.Input).ConfigureAwait(false);
+        var (status, acceptKey, request) = await ReadRequestAsync(connection.Transport.Input).ConfigureAwait(false);
         switch (status)
         {
             case HandshakeStatus.Upgrade:
@@ -41,6 +40,16 @@ internal sealed class WebSocketConnectionMiddleware(ConnectionDelegate next, Rel
                 await next(connection).ConfigureAwait(false);
                 return;
         }
+
+        var peer = (connection.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
+        var admitted = admission.Admit(peer, request);
+        if (admitted.Lease is null)
+        {
+            connection.Transport.Output.Write(WebSocketHandshake.Refusal(admitted.StatusCode, admitted.RetryAfterSeconds));
+            await connection.Transport.Output.FlushAsync().ConfigureAwait(false);
+            return;
+        }
+        using var lease = admitted.Lease;
 
         // A plain TCP connection's frames go to its socket directly (RelayConnection.Send.cs); the 101 too,
         // so that it cannot be overtaken by a frame. Behind TLS or any other layer, everything uses the pipes.
@@ -61,7 +70,7 @@ internal sealed class WebSocketConnectionMiddleware(ConnectionDelegate next, Rel
             await connection.Transport.Output.WriteAsync(response.AsMemory(0, length)).ConfigureAwait(false);
         }
         var remote = connection.RemoteEndPoint is IPEndPoint ip ? $"{ip.Address}:{ip.Port}" : connection.RemoteEndPoint?.ToString() ?? "unknown";
-        await endpoint.RunAsync(connection.Transport, remote, connection.Abort, socket).ConfigureAwait(false);
+        await endpoint.RunAsync(connection.Transport, remote, admitted.ClientAddress, connection.Abort, socket).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -69,7 +78,7 @@ internal sealed class WebSocketConnectionMiddleware(ConnectionDelegate next, Rel
     /// refusal the head is consumed; for HTTP nothing is consumed and nothing examined further than the pipe
     /// requires, so that HTTP's first read returns the same bytes at once.
     /// </summary>
-    private async Task<(HandshakeStatus Status, string? AcceptKey)> ReadRequestAsync(PipeReader input)
+    private async Task<(HandshakeStatus Status, string? AcceptKey, UpgradeRequest Request)> ReadRequestAsync(PipeReader input)
     {
         using var timeout = new CancellationTokenSource(endpoint.HandshakeTimeout);
         SequencePosition? examined = null;
@@ -82,10 +91,10 @@ internal sealed class WebSocketConnectionMiddleware(ConnectionDelegate next, Rel
             }
             catch (OperationCanceledException)
             {
-                return (HandshakeStatus.TimedOut, null);
+                return (HandshakeStatus.TimedOut, null, default);
             }
             var buffer = result.Buffer;
-            var status = WebSocketHandshake.TryParse(buffer, out var headLength, out var acceptKey);
+            var status = WebSocketHandshake.TryParse(buffer, out var headLength, out var acceptKey, out var request);
             if (status == HandshakeStatus.NeedMore && !result.IsCompleted && !result.IsCanceled)
             {
                 // A position, once examined, may not be examined again: remember it for the hand-over to HTTP.
@@ -96,15 +105,15 @@ internal sealed class WebSocketConnectionMiddleware(ConnectionDelegate next, Rel
             if (status is HandshakeStatus.BadRequest or HandshakeStatus.UpgradeRequired)
             {
                 input.AdvanceTo(buffer.GetPosition(headLength));
-                return (status, null);
+                return (status, null, default);
             }
             if (status != HandshakeStatus.Upgrade || !endpoint.Accepting)
             {
                 input.AdvanceTo(buffer.Start, examined ?? buffer.Start);
-                return (HandshakeStatus.NotOurs, null);
+                return (HandshakeStatus.NotOurs, null, default);
             }
             input.AdvanceTo(buffer.GetPosition(headLength));
-            return (status, acceptKey);
+            return (status, acceptKey, request);
         }
     }
 }

@@ -22,10 +22,12 @@ internal static class WebSocketHandshake
     private static ReadOnlySpan<byte> Get => "GET "u8;
     private static ReadOnlySpan<byte> HeadEnd => "\r\n\r\n"u8;
 
-    public static HandshakeStatus TryParse(in ReadOnlySequence<byte> buffer, out long headLength, out string? acceptKey)
+    /// <param name="request">The upgrade's headers, when the verdict is <see cref="HandshakeStatus.Upgrade"/>.</param>
+    public static HandshakeStatus TryParse(in ReadOnlySequence<byte> buffer, out long headLength, out string? acceptKey, out UpgradeRequest request)
     {
         headLength = 0;
         acceptKey = null;
+        request = default;
         var length = (int)Math.Min(buffer.Length, MaxHeadBytes);
         byte[]? rented = null;
         var head = buffer.FirstSpan.Length >= length
@@ -43,7 +45,7 @@ internal static class WebSocketHandshake
                 return head.Length >= MaxHeadBytes ? HandshakeStatus.NotOurs : HandshakeStatus.NeedMore;
             }
             headLength = end + HeadEnd.Length;
-            return ParseUpgrade(head[..(end + 2)], out acceptKey);
+            return ParseUpgrade(head[..(end + 2)], out acceptKey, out request);
         }
         finally
         {
@@ -81,9 +83,10 @@ internal static class WebSocketHandshake
 
     /// <param name="head">The request line and headers, each ending in CRLF.</param>
     /// <param name="acceptKey">The Sec-WebSocket-Accept value, when the verdict is <see cref="HandshakeStatus.Upgrade"/>.</param>
-    private static HandshakeStatus ParseUpgrade(ReadOnlySpan<byte> head, out string? acceptKey)
+    private static HandshakeStatus ParseUpgrade(ReadOnlySpan<byte> head, out string? acceptKey, out UpgradeRequest request)
     {
         acceptKey = null;
+        request = new UpgradeRequest();
         var lineEnd = head.IndexOf("\r\n"u8);
         var requestLine = head[..lineEnd];
         var isHttp11 = requestLine.EndsWith(" HTTP/1.1"u8);
@@ -99,7 +102,6 @@ internal static class WebSocketHandshake
             return HandshakeStatus.NotOurs;
         }
 
-        var request = new UpgradeRequest();
         ReadOnlySpan<byte> key = default;
         var rest = head[(lineEnd + 2)..];
         while (!rest.IsEmpty)
@@ -136,6 +138,14 @@ internal static class WebSocketHandshake
             acceptKey = AcceptKey(key);
         }
         return verdict;
+    }
+
+    /// <summary>The response refusing an upgrade that broke no rule but may not be admitted now (403, 429, 503); the connection closes after it.</summary>
+    public static byte[] Refusal(int statusCode, int retryAfterSeconds)
+    {
+        var reason = statusCode switch { 403 => "Forbidden", 429 => "Too Many Requests", _ => "Service Unavailable" };
+        var retry = retryAfterSeconds > 0 ? $"Retry-After: {retryAfterSeconds}\r\n" : "";
+        return Encoding.ASCII.GetBytes($"HTTP/1.1 {statusCode} {reason}\r\nConnection: close\r\n{retry}Content-Length: 0\r\n\r\n");
     }
 
     /// <summary>The response refusing an upgrade with <paramref name="status"/> (400 or 426); the connection closes after it.</summary>

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -39,6 +41,45 @@ public sealed class TestClient : IAsyncDisposable
         await socket.ConnectAsync(uri, cts.Token);
         return new TestClient(socket);
     }
+
+    /// <summary>
+    /// Connects from <paramref name="from"/> (any of 127.0.0.0/8 works on loopback), with extra request headers:
+    /// how tests play a client at another address, or one behind a proxy.
+    /// </summary>
+    public static async Task<TestClient> ConnectAsync(Uri uri, IPAddress from, params (string Name, string Value)[] headers)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        foreach (var (name, value) in headers)
+        {
+            socket.Options.SetRequestHeader(name, value);
+        }
+        // Not disposed here: the upgraded connection outlives the handshake and is closed with the socket.
+        var invoker = new HttpMessageInvoker(BoundHandler(from));
+        using var cts = new CancellationTokenSource(DefaultTimeout);
+        await socket.ConnectAsync(uri, invoker, cts.Token);
+        return new TestClient(socket);
+    }
+
+    /// <summary>An HTTP handler whose sockets are bound to <paramref name="from"/> before they connect.</summary>
+    public static SocketsHttpHandler BoundHandler(IPAddress from) => new()
+    {
+        ConnectCallback = async (context, ct) =>
+        {
+            var tcp = new Socket(from.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                tcp.Bind(new IPEndPoint(from, 0));
+                await tcp.ConnectAsync(context.DnsEndPoint, ct);
+                return new NetworkStream(tcp, ownsSocket: true);
+            }
+            catch
+            {
+                tcp.Dispose();
+                throw;
+            }
+        },
+    };
 
     public Task SendTextAsync(string text) => SendBytesAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text);
 

@@ -19,6 +19,7 @@ internal static class RedisBackplaneExtensions
         services.AddSingleton<ISessionSubscriptions>(sp => sp.GetRequiredService<RedisSessionSubscriptions>());
         services.AddSingleton<RedisSessionStore>();
         services.AddSingleton<ISessionStore>(sp => sp.GetRequiredService<RedisSessionStore>());
+        services.AddSingleton<IJoinGuard, RedisJoinGuard>();
         // Before the transport's GracefulShutdown: hosted services stop in reverse order, so the lease is
         // dropped only after every local member has left.
         services.AddHostedService<RedisNodeLease>();

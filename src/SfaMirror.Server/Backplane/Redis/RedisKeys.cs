@@ -38,6 +38,11 @@ internal sealed class RedisKeys(string prefix)
     /// <summary>Set: ids of the nodes that hold (or held) a lease.</summary>
     public RedisKey Nodes { get; } = prefix + "nodes";
 
+    /// <summary>Sorted set per client address: its reserved failed joins of the last hour (<see cref="RedisJoinGuard"/>).</summary>
+    public string FailedJoinsPrefix { get; } = prefix + "fj:";
+
+    public RedisKey FailedJoins(string address) => FailedJoinsPrefix + address;
+
     public RedisKey Session(string code) => SessionPrefix + code;
 
     public RedisKey Members(string code) => MembersPrefix + code;

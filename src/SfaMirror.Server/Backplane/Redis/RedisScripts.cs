@@ -286,4 +286,27 @@ internal static class RedisScripts
         end
         return out
         """;
+
+    /// <summary>
+    /// An address's failed-join budgets (<see cref="RedisJoinGuard"/>): a sorted set of its reserved failures,
+    /// score = Redis time in ms, so both windows slide exactly and every node counts the same.
+    /// KEYS: the address's failures. ARGV: per-minute budget, per-hour budget, reservation id.
+    /// Returns {granted 0/1, refused by (0 none, 1 minute, 2 hour), failures in the last minute, in the last hour}.
+    /// </summary>
+    public static readonly string ReserveJoin = Prelude + """
+        local now = now_ms()
+        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - 3600000)
+        local hour = redis.call('ZCARD', KEYS[1])
+        local minute = redis.call('ZCOUNT', KEYS[1], '(' .. (now - 60000), '+inf')
+        if minute >= tonumber(ARGV[1]) then return {0, 1, minute, hour} end
+        if hour >= tonumber(ARGV[2]) then return {0, 2, minute, hour} end
+        redis.call('ZADD', KEYS[1], now, ARGV[3])
+        redis.call('PEXPIRE', KEYS[1], 3600000)
+        return {1, 0, minute + 1, hour + 1}
+        """;
+
+    /// <summary>KEYS: the address's failures. ARGV: reservation id. A join that succeeded gives its reservation back.</summary>
+    public const string ReleaseJoin = """
+        return redis.call('ZREM', KEYS[1], ARGV[1])
+        """;
 }

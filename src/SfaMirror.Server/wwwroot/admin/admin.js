@@ -73,6 +73,17 @@ function render(stats) {
     }
     return tr;
   }));
+  // Joins over a failed-join budget and upgrades over a connection limit, most refused first.
+  $('refused').tBodies[0].replaceChildren(...stats.refusedAddresses.map((r) => {
+    const tr = document.createElement('tr');
+    for (const text of [r.address, r.refusals]) {
+      const td = document.createElement('td');
+      td.textContent = String(text);
+      tr.append(td);
+    }
+    return tr;
+  }));
+  $('refused-caption').textContent = stats.refusedAddresses.length === 0 ? 'None refused' : 'Most refused first';
   const n = stats.sessionList.length;
   $('sessions-caption').textContent = n === 0 ? 'No sessions'
     : `${n} session${n === 1 ? '' : 's'}${stats.sessionListTruncated ? ' (first ones only)' : ''}, most recently active first`;
