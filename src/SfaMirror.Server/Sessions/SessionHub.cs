@@ -152,17 +152,19 @@ internal sealed class SessionHub(ISessionSubscriptions subscriptions)
         {
             slots = [.. group.Slots];
             group.Slots.Clear();
-            foreach (var slot in slots)
-            {
-                if (slot.Active)
-                {
-                    slot.Member.Send(slot.Member.MemberId == requesterMemberId ? requesterFrame : othersFrame);
-                }
-            }
         }
+        // Each member forgets the session before its SESSION_ENDED is queued: a client that reads the frame
+        // and answers at once (from a Redis event thread, nothing holds the frame back) is already in none.
         foreach (var slot in slots)
         {
             slot.Member.OnSessionEnded(code);
+        }
+        foreach (var slot in slots)
+        {
+            if (slot.Active)
+            {
+                slot.Member.Send(slot.Member.MemberId == requesterMemberId ? requesterFrame : othersFrame);
+            }
         }
         _ = ReleaseIfEmptyAsync(code, group).AsTask();
     }
