@@ -16,5 +16,5 @@ internal sealed class ClientSessionFactory(
     ILogger<ClientSession> logger) : IConnectionHandlerFactory
 {
     public IConnectionHandler Create(IClientConnection connection) =>
-        new ClientSession(connection, node.MemberIdOf(connection.Id), store, hub, tokens, codes, options.Value, metrics, logger);
+        new ClientSession(connection, node.NewMemberId(), store, hub, tokens, codes, options.Value, metrics, logger);
 }
