@@ -26,6 +26,7 @@ internal static class EventIds
     public const int SessionSummary = 206;
     public const int StoreUnavailable = 207;
     public const int SweepSkipped = 208;
+    public const int HostTokenRefused = 209;
 
     // Backplane: 3xx
     public const int RedisConnected = 300;

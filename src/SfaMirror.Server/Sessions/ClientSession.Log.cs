@@ -19,6 +19,9 @@ internal sealed partial class ClientSession
         [LoggerMessage(EventIds.RateLimitClose, LogLevel.Warning, "Connection {ConnectionId} passed {Strikes} refused messages in a minute; closing with 1008")]
         public static partial void RateLimitClose(ILogger logger, long connectionId, int strikes);
 
+        [LoggerMessage(EventIds.HostTokenRefused, LogLevel.Information, "Connection {ConnectionId}: host token refused ({Code}: {Reason})")]
+        public static partial void HostTokenRefused(ILogger logger, long connectionId, string code, string reason);
+
         [LoggerMessage(EventIds.StoreUnavailable, LogLevel.Warning, "Connection {ConnectionId}: {Type} failed, session store unavailable: {Reason}")]
         public static partial void StoreUnavailable(ILogger logger, long connectionId, string type, string reason);
     }

@@ -10,11 +10,12 @@ internal sealed class ClientSessionFactory(
     SessionHub hub,
     PendingResumeTokens tokens,
     SessionCodeGenerator codes,
+    HostTokenValidator hostTokens,
     NodeIdentity node,
     IOptions<SessionOptions> options,
     RelayMetrics metrics,
     ILogger<ClientSession> logger) : IConnectionHandlerFactory
 {
     public IConnectionHandler Create(IClientConnection connection) =>
-        new ClientSession(connection, node.NewMemberId(), store, hub, tokens, codes, options.Value, metrics, logger);
+        new ClientSession(connection, node.NewMemberId(), store, hub, tokens, codes, hostTokens, options.Value, metrics, logger);
 }
