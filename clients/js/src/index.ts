@@ -1,5 +1,5 @@
 /**
- * sfa-mirror-client: the client of the SFA Mirror relay (protocol version 1, see docs/PROTOCOL.md).
+ * sfa-mirror-client: the client of the SFA Mirror relay (protocol version 1, see docs/protocol.md).
  *
  * One file with no imports on purpose: the build emits one ES module that a browser can load as it is
  * (the relay serves a copy at /lib/sfa-mirror-client.js), and React Native and Node bundle it as usual.
