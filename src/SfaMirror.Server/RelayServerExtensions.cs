@@ -17,7 +17,7 @@ internal static class RelayServerExtensions
     {
         // Lower layers first: hosted services stop in reverse order (the transport closes connections before
         // the backplane lets go of Redis).
-        services.AddObservability();
+        services.AddObservability(configuration);
         services.AddBackplane(configuration);
         services.AddSessions(configuration);
         services.AddTransport(configuration);

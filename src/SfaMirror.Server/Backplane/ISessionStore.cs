@@ -11,15 +11,25 @@ namespace SfaMirror.Server.Backplane;
 internal interface ISessionStore
 {
     /// <summary>Creates a session under <paramref name="code"/> with the member as its host; only the resume token's hash is kept.</summary>
-    ValueTask<StoreStatus> CreateAsync(string code, string memberId, string resumeTokenHash, ReadOnlyMemory<byte> requestId, CancellationToken cancellationToken);
+    ValueTask<StoreStatus> CreateAsync(string code, string memberId, string resumeTokenHash, ReadOnlyMemory<byte> requestId, CancellationToken cancellationToken) =>
+        CreateAsync(code, memberId, resumeTokenHash, SessionAccess.Open, requestId, cancellationToken);
+
+    /// <summary>
+    /// Creates a session with its <paramref name="access"/> rules. With a host subject, refused with
+    /// <see cref="StoreStatus.HostLimit"/> when that subject already hosts <c>MaxSessionsPerHost</c> live sessions.
+    /// </summary>
+    ValueTask<StoreStatus> CreateAsync(string code, string memberId, string resumeTokenHash, SessionAccess access, ReadOnlyMemory<byte> requestId, CancellationToken cancellationToken);
 
     /// <summary>Joins (or re-joins) a session; a matching <paramref name="resumeTokenHash"/> makes the member its host.</summary>
     ValueTask<JoinResult> JoinAsync(string code, string memberId, string? resumeTokenHash, ReadOnlyMemory<byte> requestId, CancellationToken cancellationToken);
 
     ValueTask<LeaveResult> LeaveAsync(string code, string memberId, LeaveReason reason, CancellationToken cancellationToken);
 
-    /// <summary>Stores a state update (an empty payload means null) and relays it to the other members.</summary>
-    ValueTask<UpdateResult> UpdateAsync(string code, string memberId, StateKind kind, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken);
+    /// <summary>
+    /// Stores a state update (an empty payload means null) and relays it to the other members; refused with
+    /// <see cref="StoreStatus.NotAllowed"/>, changing nothing, when <see cref="SessionAccess.MayUpdate"/> says no.
+    /// </summary>
+    ValueTask<UpdateResult> UpdateAsync(string code, string memberId, StateKind kind, ReadOnlyMemory<byte> payload, bool denyAllViewers, CancellationToken cancellationToken);
 
     ValueTask<ReadResult> ReadAsync(string code, string memberId, StateKind kind, CancellationToken cancellationToken);
 

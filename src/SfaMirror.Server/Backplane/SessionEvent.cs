@@ -22,6 +22,9 @@ internal readonly struct SessionEvent
 
     public MemberRole Role { get; init; }
 
+    /// <summary>For <see cref="SessionEventKind.Joined"/>, whether the session's host proved who it is with a host token.</summary>
+    public bool HostVerified { get; init; }
+
     /// <summary>Members in the session after the event.</summary>
     public int Members { get; init; }
 

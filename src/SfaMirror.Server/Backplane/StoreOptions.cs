@@ -17,6 +17,10 @@ internal sealed class StoreOptions
     [Range(1, 100_000_000)]
     public int MaxSessions { get; set; } = 100_000;
 
+    /// <summary>Live sessions (their grace included) one host token subject (<c>sub</c>) may host at once; sessions made without a token do not count.</summary>
+    [Range(1, 100_000_000)]
+    public int MaxSessionsPerHost { get; set; } = 20;
+
     /// <summary>How long an empty session stays joinable, with its state, before it is deleted.</summary>
     [Range(0, 86_400 * 7)]
     public double EmptySessionGraceSeconds { get; set; } = 120;

@@ -20,4 +20,4 @@ internal sealed record SweepResult(IReadOnlyList<string> Deleted, IReadOnlyList<
 internal readonly record struct StoreStats(int Sessions, int Members);
 
 /// <summary>A live session as the admin page shows it: never a payload.</summary>
-internal sealed record SessionInfo(string Code, int Hosts, int Viewers, DateTimeOffset CreatedAt, DateTimeOffset LastActivity, long Seq);
+internal sealed record SessionInfo(string Code, int Hosts, int Viewers, DateTimeOffset CreatedAt, DateTimeOffset LastActivity, long Seq, string? HostSubject);

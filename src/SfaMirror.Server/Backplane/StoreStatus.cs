@@ -16,4 +16,8 @@ internal enum StoreStatus : byte
     CodeTaken,
     /// <summary>The store cannot be reached (Redis down).</summary>
     Unavailable,
+    /// <summary>A viewer's update in a session whose viewers are read-only.</summary>
+    NotAllowed,
+    /// <summary>The host's subject already hosts <c>MaxSessionsPerHost</c> live sessions.</summary>
+    HostLimit,
 }

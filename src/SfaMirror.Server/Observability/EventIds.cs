@@ -28,6 +28,7 @@ internal static class EventIds
     public const int StoreUnavailable = 207;
     public const int SweepSkipped = 208;
     public const int AddressOverJoinBudget = 209;
+    public const int HostTokenRefused = 210;
 
     // Backplane: 3xx
     public const int RedisConnected = 300;

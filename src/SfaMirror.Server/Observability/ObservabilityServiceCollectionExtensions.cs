@@ -8,8 +8,10 @@ internal static class ObservabilityServiceCollectionExtensions
 {
     public const string ReadyTag = "ready";
 
-    public static IServiceCollection AddObservability(this IServiceCollection services)
+    public static IServiceCollection AddObservability(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOptions<MetricsOptions>().Bind(configuration.GetSection(RelaySection.Name));
+        services.AddSingleton<MetricsToken>();
         services.AddSingleton<RelayMetrics>();
         services.AddSingleton<RefusedAddresses>();
         // The relay's own meter only: ASP.NET Core's and the runtime's meters would multiply the scrape

@@ -19,6 +19,14 @@ internal static class ErrorCodes
     public const string RateLimited = "RATE_LIMITED";
     /// <summary>The session store (Redis) cannot be reached; the request was not carried out.</summary>
     public const string StoreUnavailable = "STORE_UNAVAILABLE";
+    /// <summary>The relay requires a host token and none was given.</summary>
+    public const string AuthRequired = "AUTH_REQUIRED";
+    /// <summary>The host token was refused; the message says why.</summary>
+    public const string AuthInvalid = "AUTH_INVALID";
+    /// <summary>A viewer's update in a session whose viewers are read-only.</summary>
+    public const string NotAllowed = "NOT_ALLOWED";
+    /// <summary>The token's subject already hosts <c>MaxSessionsPerHost</c> live sessions.</summary>
+    public const string HostSessionLimit = "HOST_SESSION_LIMIT";
 
     public static string DefaultMessage(string code) => code switch
     {
@@ -34,6 +42,10 @@ internal static class ErrorCodes
         UnsupportedFrame => "Binary frames are not supported",
         RateLimited => "Too many messages",
         StoreUnavailable => "Session store is unavailable, try again shortly",
+        AuthRequired => "A host token is required",
+        AuthInvalid => "The host token is invalid",
+        NotAllowed => "Viewers may not update this session",
+        HostSessionLimit => "Too many live sessions for this host",
         _ => "Error",
     };
 }

@@ -30,45 +30,54 @@ internal static class FrameEncoder
         return End(w, requestId);
     }
 
-    public static byte[] SessionCreated(string code, string resumeToken, ReadOnlySpan<byte> requestId)
+    public static byte[] SessionCreated(string code, string resumeToken, string memberId, ReadOnlySpan<byte> requestId)
     {
         var w = Begin(MessageTypes.SessionCreated, code);
         w.WriteStartObject("payload"u8);
         w.WriteString("sessionId"u8, code);
         w.WriteString("role"u8, "host"u8);
         w.WriteString("resumeToken"u8, resumeToken);
+        w.WriteString("memberId"u8, memberId);
         w.WriteEndObject();
         return End(w, requestId);
     }
 
-    public static byte[] SessionJoined(string code, MemberRole role, int members, ReadOnlySpan<byte> requestId)
+    /// <summary><paramref name="hostVerified"/> adds <c>hostVerified: true</c>; without it the frame is as the original server's.</summary>
+    public static byte[] SessionJoined(string code, MemberRole role, int members, string memberId, bool hostVerified, ReadOnlySpan<byte> requestId)
     {
         var w = Begin(MessageTypes.SessionJoined, code);
         w.WriteStartObject("payload"u8);
         w.WriteString("sessionId"u8, code);
         w.WriteString("role"u8, MemberRoles.Name(role));
         w.WriteNumber("members"u8, members);
+        w.WriteString("memberId"u8, memberId);
+        if (hostVerified)
+        {
+            w.WriteBoolean("hostVerified"u8, true);
+        }
         w.WriteEndObject();
         return End(w, requestId);
     }
 
-    public static byte[] PeerJoined(string code, MemberRole role, int members)
+    public static byte[] PeerJoined(string code, MemberRole role, int members, string memberId)
     {
         var w = Begin(MessageTypes.PeerJoined, code);
         w.WriteStartObject("payload"u8);
         w.WriteString("role"u8, MemberRoles.Name(role));
         w.WriteNumber("members"u8, members);
+        w.WriteString("memberId"u8, memberId);
         w.WriteEndObject();
         return End(w, default);
     }
 
-    public static byte[] PeerLeft(string code, MemberRole role, int members, LeaveReason reason)
+    public static byte[] PeerLeft(string code, MemberRole role, int members, LeaveReason reason, string memberId)
     {
         var w = Begin(MessageTypes.PeerLeft, code);
         w.WriteStartObject("payload"u8);
         w.WriteString("role"u8, MemberRoles.Name(role));
         w.WriteNumber("members"u8, members);
         w.WriteString("reason"u8, Reasons.Name(reason));
+        w.WriteString("memberId"u8, memberId);
         w.WriteEndObject();
         return End(w, default);
     }

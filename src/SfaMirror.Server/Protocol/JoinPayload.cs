@@ -2,13 +2,23 @@ using System.Text.Json;
 
 namespace SfaMirror.Server.Protocol;
 
-/// <summary>Reads the one field the relay itself looks at inside a payload: <c>JOIN_SESSION.payload.resumeToken</c>.</summary>
+/// <summary>
+/// Reads the few fields the relay itself looks at inside a payload (<c>JOIN_SESSION.payload.resumeToken</c>,
+/// <c>payload.token</c>, <c>CREATE_SESSION.payload.viewers</c>); everything else in a payload is only relayed.
+/// </summary>
 internal static class JoinPayload
 {
     /// <summary>False when <c>resumeToken</c> is present but not a string (or null).</summary>
-    public static bool TryReadResumeToken(ReadOnlyMemory<byte> payload, out string? resumeToken)
+    public static bool TryReadResumeToken(ReadOnlyMemory<byte> payload, out string? resumeToken) =>
+        TryReadString(payload, "resumeToken"u8, out resumeToken);
+
+    /// <summary>
+    /// The string at <paramref name="name"/> in an object payload, or null when the payload is not an object or
+    /// the field is absent or null. False when the field is present with another JSON type.
+    /// </summary>
+    public static bool TryReadString(ReadOnlyMemory<byte> payload, ReadOnlySpan<byte> name, out string? value)
     {
-        resumeToken = null;
+        value = null;
         if (payload.IsEmpty)
         {
             return true;
@@ -21,13 +31,13 @@ internal static class JoinPayload
         }
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var isToken = reader.ValueTextEquals("resumeToken"u8);
+            var isField = reader.ValueTextEquals(name);
             reader.Read();
-            if (isToken)
+            if (isField)
             {
                 if (reader.TokenType == JsonTokenType.String)
                 {
-                    resumeToken = reader.GetString();
+                    value = reader.GetString();
                 }
                 else if (reader.TokenType != JsonTokenType.Null)
                 {

@@ -9,6 +9,10 @@ internal sealed partial class ClientSession
 
     private async ValueTask CreateAsync(InboundMessage msg, CancellationToken ct)
     {
+        if (await CreateAccessAsync(msg, ct).ConfigureAwait(false) is not { } access)
+        {
+            return;
+        }
         if (CurrentCode is { } current)
         {
             await LeaveCurrentAsync(current, ct).ConfigureAwait(false);
@@ -21,7 +25,7 @@ internal sealed partial class ClientSession
         {
             var code = _codes.Next();
             await EnterAsync(code, ct).ConfigureAwait(false);
-            var status = await Guard(_store.CreateAsync(code, MemberId, tokenHash, msg.RequestId, ct), code).ConfigureAwait(false);
+            var status = await Guard(_store.CreateAsync(code, MemberId, tokenHash, access, msg.RequestId, ct), code).ConfigureAwait(false);
             if (status == StoreStatus.Ok)
             {
                 SetMembership(code, MemberRole.Host);
@@ -52,6 +56,10 @@ internal sealed partial class ClientSession
         if (!JoinPayload.TryReadResumeToken(msg.Payload, out var resumeToken))
         {
             SendError(ErrorCodes.InvalidMessage, msg, "\"payload.resumeToken\" must be a string");
+            return;
+        }
+        if (resumeToken is not null && !await HostMayResumeAsync(msg, ct).ConfigureAwait(false))
+        {
             return;
         }
         if (_limiter.JoinsBlocked())
@@ -173,7 +181,7 @@ internal sealed partial class ClientSession
         {
             return;
         }
-        var result = await _store.UpdateAsync(code, MemberId, kind, msg.Payload, ct).ConfigureAwait(false);
+        var result = await _store.UpdateAsync(code, MemberId, kind, msg.Payload, _options.ViewerUpdates == ViewerUpdates.Deny, ct).ConfigureAwait(false);
         if (result.Status != StoreStatus.Ok)
         {
             await FailAsync(code, result.Status, msg).ConfigureAwait(false);
@@ -312,6 +320,8 @@ internal sealed partial class ClientSession
         StoreStatus.Full => ErrorCodes.SessionFull,
         StoreStatus.Busy => ErrorCodes.ServerBusy,
         StoreStatus.Unavailable => ErrorCodes.StoreUnavailable,
+        StoreStatus.NotAllowed => ErrorCodes.NotAllowed,
+        StoreStatus.HostLimit => ErrorCodes.HostSessionLimit,
         _ => ErrorCodes.ServerBusy,
     };
 }

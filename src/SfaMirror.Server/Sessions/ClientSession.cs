@@ -17,6 +17,7 @@ internal sealed partial class ClientSession : IConnectionHandler, ILocalMember
     private readonly SessionHub _hub;
     private readonly PendingResumeTokens _tokens;
     private readonly SessionCodeGenerator _codes;
+    private readonly HostTokenValidator _hostTokens;
     private readonly SessionOptions _options;
     private readonly RelayMetrics _metrics;
     private readonly ILogger _logger;
@@ -27,7 +28,7 @@ internal sealed partial class ClientSession : IConnectionHandler, ILocalMember
     private string? _code;
 
     public ClientSession(IClientConnection connection, string memberId, ISessionStore store, SessionHub hub, PendingResumeTokens tokens,
-        SessionCodeGenerator codes, SessionOptions options, RelayMetrics metrics, ILogger logger, IJoinGuard joinGuard, RefusedAddresses refused)
+        SessionCodeGenerator codes, HostTokenValidator hostTokens, SessionOptions options, RelayMetrics metrics, ILogger logger, IJoinGuard joinGuard, RefusedAddresses refused)
     {
         _connection = connection;
         MemberId = memberId;
@@ -35,6 +36,7 @@ internal sealed partial class ClientSession : IConnectionHandler, ILocalMember
         _hub = hub;
         _tokens = tokens;
         _codes = codes;
+        _hostTokens = hostTokens;
         _options = options;
         _metrics = metrics;
         _logger = logger;

@@ -10,6 +10,7 @@ internal sealed class ClientSessionFactory(
     SessionHub hub,
     PendingResumeTokens tokens,
     SessionCodeGenerator codes,
+    HostTokenValidator hostTokens,
     NodeIdentity node,
     IOptions<SessionOptions> options,
     RelayMetrics metrics,
@@ -18,5 +19,5 @@ internal sealed class ClientSessionFactory(
     RefusedAddresses refused) : IConnectionHandlerFactory
 {
     public IConnectionHandler Create(IClientConnection connection) =>
-        new ClientSession(connection, node.MemberIdOf(connection.Id), store, hub, tokens, codes, options.Value, metrics, logger, joinGuard, refused);
+        new ClientSession(connection, node.NewMemberId(), store, hub, tokens, codes, hostTokens, options.Value, metrics, logger, joinGuard, refused);
 }

@@ -18,20 +18,20 @@ internal sealed class SessionEventDelivery(SessionHub hub, PendingResumeTokens t
                 // The token is taken even when its connection left meanwhile: it must not linger.
                 if (tokens.Take(e.MemberId!) is { } token)
                 {
-                    hub.DeliverReply(e.Code, e.MemberId!, FrameEncoder.SessionCreated(e.Code, token, e.RequestId.Span));
+                    hub.DeliverReply(e.Code, e.MemberId!, FrameEncoder.SessionCreated(e.Code, token, e.MemberId!, e.RequestId.Span));
                 }
                 break;
             case SessionEventKind.Joined when hub.IsAttached(e.Code, e.MemberId!):
                 hub.DeliverReply(e.Code, e.MemberId!,
-                    FrameEncoder.SessionJoined(e.Code, e.Role, e.Members, e.RequestId.Span),
+                    FrameEncoder.SessionJoined(e.Code, e.Role, e.Members, e.MemberId!, e.HostVerified, e.RequestId.Span),
                     StateFrame(StateKind.Customer, e.Code, e.Customer),
                     StateFrame(StateKind.Product, e.Code, e.Product));
                 break;
             case SessionEventKind.PeerJoined when hub.HasMembers(e.Code):
-                hub.Broadcast(e.Code, e.MemberId, FrameEncoder.PeerJoined(e.Code, e.Role, e.Members));
+                hub.Broadcast(e.Code, e.MemberId, FrameEncoder.PeerJoined(e.Code, e.Role, e.Members, e.MemberId!));
                 break;
             case SessionEventKind.PeerLeft when hub.HasMembers(e.Code):
-                hub.Broadcast(e.Code, e.MemberId, FrameEncoder.PeerLeft(e.Code, e.Role, e.Members, e.LeaveReason));
+                hub.Broadcast(e.Code, e.MemberId, FrameEncoder.PeerLeft(e.Code, e.Role, e.Members, e.LeaveReason, e.MemberId!));
                 break;
             case SessionEventKind.State when hub.HasMembers(e.Code):
                 hub.Broadcast(e.Code, e.MemberId,

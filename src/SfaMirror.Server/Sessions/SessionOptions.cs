@@ -29,6 +29,13 @@ internal sealed class SessionOptions
     [Range(1, 1_000_000)]
     public int RateLimitStrikes { get; set; } = 500;
 
+    /// <summary>
+    /// Whether viewers may send <c>VIEW_CUSTOMER</c> / <c>VIEW_PRODUCT</c> in every session. <c>Deny</c> makes every
+    /// session's viewers read-only (as <c>CREATE_SESSION</c> with <c>payload.viewers: "read-only"</c> does for one).
+    /// </summary>
+    [EnumDataType(typeof(ViewerUpdates))]
+    public ViewerUpdates ViewerUpdates { get; set; } = ViewerUpdates.Allow;
+
     /// <summary>How often a summary of live sessions and connections is logged.</summary>
     [Range(0.1, 86_400)]
     public double SummaryIntervalSeconds { get; set; } = 30;

@@ -8,6 +8,10 @@ internal static class SessionsServiceCollectionExtensions
     {
         services.AddOptions<SessionOptions>().Bind(configuration.GetSection(RelaySection.Name)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SessionOptions>, SessionOptionsValidator>();
+        services.AddOptions<HostAuthOptions>().Bind(configuration.GetSection($"{RelaySection.Name}:{HostAuthOptions.Section}")).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HostAuthOptions>, HostAuthOptionsValidator>();
+        services.AddSingleton<IValidateOptions<HostAuthOptions>, HostAuthKeysValidator>();
+        services.AddSingleton<HostTokenValidator>();
         services.AddSingleton<SessionCodeGenerator>();
         services.AddSingleton<SessionHub>();
         services.AddSingleton<PendingResumeTokens>();

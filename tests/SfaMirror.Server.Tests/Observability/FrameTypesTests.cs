@@ -9,10 +9,10 @@ public sealed class FrameTypesTests
     {
         Assert.Equal(MessageTypes.ViewCustomer, FrameTypes.Of(FrameEncoder.State(StateKind.Customer, "ABCDEF", 1, "{}"u8)));
         Assert.Equal(MessageTypes.ViewProduct, FrameTypes.Of(FrameEncoder.State(StateKind.Product, "ABCDEF", 2, "null"u8)));
-        Assert.Equal(MessageTypes.SessionCreated, FrameTypes.Of(FrameEncoder.SessionCreated("ABCDEF", "token", default)));
-        Assert.Equal(MessageTypes.SessionJoined, FrameTypes.Of(FrameEncoder.SessionJoined("ABCDEF", MemberRole.Viewer, 2, default)));
-        Assert.Equal(MessageTypes.PeerJoined, FrameTypes.Of(FrameEncoder.PeerJoined("ABCDEF", MemberRole.Viewer, 2)));
-        Assert.Equal(MessageTypes.PeerLeft, FrameTypes.Of(FrameEncoder.PeerLeft("ABCDEF", MemberRole.Host, 1, LeaveReason.Left)));
+        Assert.Equal(MessageTypes.SessionCreated, FrameTypes.Of(FrameEncoder.SessionCreated("ABCDEF", "token", "n-m", default)));
+        Assert.Equal(MessageTypes.SessionJoined, FrameTypes.Of(FrameEncoder.SessionJoined("ABCDEF", MemberRole.Viewer, 2, "n-m", false, default)));
+        Assert.Equal(MessageTypes.PeerJoined, FrameTypes.Of(FrameEncoder.PeerJoined("ABCDEF", MemberRole.Viewer, 2, "n-m")));
+        Assert.Equal(MessageTypes.PeerLeft, FrameTypes.Of(FrameEncoder.PeerLeft("ABCDEF", MemberRole.Host, 1, LeaveReason.Left, "n-m")));
         Assert.Equal(MessageTypes.SessionLeft, FrameTypes.Of(FrameEncoder.SessionLeft("ABCDEF", default)));
         Assert.Equal(MessageTypes.SessionEnded, FrameTypes.Of(FrameEncoder.SessionEnded("ABCDEF", EndReason.Expired, default)));
         Assert.Equal(MessageTypes.Ack, FrameTypes.Of(FrameEncoder.AckDelivered("ABCDEF", 1, "1"u8)));

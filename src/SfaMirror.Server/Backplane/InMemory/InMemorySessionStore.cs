@@ -15,9 +15,11 @@ internal sealed class InMemorySessionStore(ISessionEventSink sink, IOptions<Stor
     private readonly StoreOptions _options = options.Value;
     private readonly ConcurrentDictionary<string, MemorySession> _sessions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _retiredUntil = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _hostedBy = new(StringComparer.Ordinal);
+    private readonly Lock _hostedGate = new();
     private int _count;
 
-    public ValueTask<StoreStatus> CreateAsync(string code, string memberId, string resumeTokenHash, ReadOnlyMemory<byte> requestId, CancellationToken cancellationToken)
+    public ValueTask<StoreStatus> CreateAsync(string code, string memberId, string resumeTokenHash, SessionAccess access, ReadOnlyMemory<byte> requestId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         if (_retiredUntil.TryGetValue(code, out var until) && until > now || _sessions.ContainsKey(code))
@@ -29,17 +31,61 @@ internal sealed class InMemorySessionStore(ISessionEventSink sink, IOptions<Stor
             Interlocked.Decrement(ref _count);
             return ValueTask.FromResult(StoreStatus.Busy);
         }
-        var session = new MemorySession(code, memberId, resumeTokenHash, now);
+        if (!TryCountHost(access.HostSubject))
+        {
+            Interlocked.Decrement(ref _count);
+            return ValueTask.FromResult(StoreStatus.HostLimit);
+        }
+        var session = new MemorySession(code, memberId, resumeTokenHash, access, now);
         lock (session)
         {
             if (!_sessions.TryAdd(code, session))
             {
                 Interlocked.Decrement(ref _count);
+                UncountHost(access.HostSubject);
                 return ValueTask.FromResult(StoreStatus.CodeTaken);
             }
             sink.OnEvent(new SessionEvent { Kind = SessionEventKind.Created, Code = code, MemberId = memberId, Role = MemberRole.Host, Members = 1, RequestId = requestId });
         }
         return ValueTask.FromResult(StoreStatus.Ok);
+    }
+
+    /// <summary>Counts one more live session for a host subject, unless it has <c>MaxSessionsPerHost</c> already (check and count at once).</summary>
+    private bool TryCountHost(string? subject)
+    {
+        if (subject is null)
+        {
+            return true;
+        }
+        lock (_hostedGate)
+        {
+            var hosted = _hostedBy.GetValueOrDefault(subject);
+            if (hosted >= _options.MaxSessionsPerHost)
+            {
+                return false;
+            }
+            _hostedBy[subject] = hosted + 1;
+            return true;
+        }
+    }
+
+    private void UncountHost(string? subject)
+    {
+        if (subject is null)
+        {
+            return;
+        }
+        lock (_hostedGate)
+        {
+            if (_hostedBy.GetValueOrDefault(subject) <= 1)
+            {
+                _hostedBy.Remove(subject);
+            }
+            else
+            {
+                _hostedBy[subject]--;
+            }
+        }
     }
 
     public ValueTask<JoinResult> JoinAsync(string code, string memberId, string? resumeTokenHash, ReadOnlyMemory<byte> requestId, CancellationToken cancellationToken)
@@ -95,7 +141,7 @@ internal sealed class InMemorySessionStore(ISessionEventSink sink, IOptions<Stor
         sink.OnEvent(new SessionEvent
         {
             Kind = SessionEventKind.Joined, Code = session.Code, MemberId = memberId, Role = role, Members = session.Members.Count,
-            RequestId = requestId, Customer = session.Customer, Product = session.Product,
+            HostVerified = session.Access.HostVerified, RequestId = requestId, Customer = session.Customer, Product = session.Product,
         });
 
     /// <summary>Tells the others that <paramref name="memberId"/> is gone (it is already out of the member list).</summary>
@@ -129,7 +175,7 @@ internal sealed class InMemorySessionStore(ISessionEventSink sink, IOptions<Stor
         }
     }
 
-    public ValueTask<UpdateResult> UpdateAsync(string code, string memberId, StateKind kind, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    public ValueTask<UpdateResult> UpdateAsync(string code, string memberId, StateKind kind, ReadOnlyMemory<byte> payload, bool denyAllViewers, CancellationToken cancellationToken)
     {
         if (!_sessions.TryGetValue(code, out var session))
         {
@@ -137,9 +183,14 @@ internal sealed class InMemorySessionStore(ISessionEventSink sink, IOptions<Stor
         }
         lock (session)
         {
-            if (session.Gone || session.IndexOf(memberId) < 0)
+            var index = session.IndexOf(memberId);
+            if (session.Gone || index < 0)
             {
                 return ValueTask.FromResult(new UpdateResult(StoreStatus.NotMember, 0, 0));
+            }
+            if (!SessionAccess.MayUpdate(session.Members[index].Role == MemberRole.Viewer, session.Access.ViewersReadOnly, denyAllViewers))
+            {
+                return ValueTask.FromResult(new UpdateResult(StoreStatus.NotAllowed, 0, 0));
             }
             var seq = ++session.Seq;
             // The payload arrived in the connection's receive buffer: the store keeps its own copy.
@@ -234,6 +285,7 @@ internal sealed class InMemorySessionStore(ISessionEventSink sink, IOptions<Stor
         if (_sessions.TryRemove(new KeyValuePair<string, MemorySession>(session.Code, session)))
         {
             Interlocked.Decrement(ref _count);
+            UncountHost(session.Access.HostSubject);
         }
     }
 
@@ -263,7 +315,7 @@ internal sealed class InMemorySessionStore(ISessionEventSink sink, IOptions<Stor
             lock (session)
             {
                 var hosts = session.Members.Count(m => m.Role == MemberRole.Host);
-                list.Add(new SessionInfo(session.Code, hosts, session.Members.Count - hosts, session.CreatedAt, session.LastActivity, session.Seq));
+                list.Add(new SessionInfo(session.Code, hosts, session.Members.Count - hosts, session.CreatedAt, session.LastActivity, session.Seq, session.Access.HostSubject));
             }
         }
         return ValueTask.FromResult<IReadOnlyList<SessionInfo>>(list);

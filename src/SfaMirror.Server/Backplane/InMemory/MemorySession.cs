@@ -5,9 +5,10 @@ using SfaMirror.Server.Protocol;
 namespace SfaMirror.Server.Backplane.InMemory;
 
 /// <summary>One session held in this process. Guarded by locking the instance; never locked across an await.</summary>
-internal sealed class MemorySession(string code, string hostMemberId, string resumeTokenHash, DateTimeOffset now)
+internal sealed class MemorySession(string code, string hostMemberId, string resumeTokenHash, SessionAccess access, DateTimeOffset now)
 {
     public string Code { get; } = code;
+    public SessionAccess Access { get; } = access;
     public DateTimeOffset CreatedAt { get; } = now;
     public DateTimeOffset LastActivity { get; set; } = now;
     /// <summary>When the last member left; null while the session has members.</summary>

@@ -10,7 +10,8 @@ namespace SfaMirror.Server.Backplane.Redis;
 /// members (uint32 big-endian), then six fields each prefixed by its uint32 big-endian length: member id,
 /// request id (raw JSON), seq A (decimal text), payload A (raw JSON), seq B, payload B. State A is the
 /// update of a <c>State</c> event and the customer of a <c>Joined</c> one; B is the product. The decoded
-/// event's memory points into the received message: payloads go on as the bytes they were stored as.
+/// event's memory points into the received message: payloads go on as the bytes they were stored as. A seventh
+/// field, <c>extra</c>, may follow (older nodes neither write nor read it): for a <c>Joined</c> event, <c>1</c> when the host is verified.
 /// </summary>
 internal static class RedisEvent
 {
@@ -32,6 +33,11 @@ internal static class RedisEvent
         {
             return false;
         }
+        ReadOnlyMemory<byte> extra = default;
+        if (offset < data.Length && !TryField(data, ref offset, out extra))
+        {
+            return false;
+        }
         var kind = (SessionEventKind)data[1];
         decoded = new SessionEvent
         {
@@ -47,6 +53,7 @@ internal static class RedisEvent
             State = kind == SessionEventKind.State ? stateA : default,
             Customer = kind == SessionEventKind.Joined ? stateA : default,
             Product = kind == SessionEventKind.Joined ? stateB : default,
+            HostVerified = kind == SessionEventKind.Joined && extra.Span.SequenceEqual("1"u8),
         };
         return true;
     }

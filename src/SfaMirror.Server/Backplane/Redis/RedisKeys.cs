@@ -26,6 +26,9 @@ internal sealed class RedisKeys(string prefix)
     /// <summary>Set of <c>"{code} {memberId}"</c> pairs: the node's members, removed if the node dies.</summary>
     public string NodeMembersPrefix { get; } = prefix + "nm:";
 
+    /// <summary>Set of the live session codes one host token subject hosts (checked against MaxSessionsPerHost).</summary>
+    public string HostSessionsPrefix { get; } = prefix + "hs:";
+
     /// <summary>Sorted set: every live session, scored by creation time (its size is checked against MaxSessions).</summary>
     public RedisKey Sessions { get; } = prefix + "sessions";
 

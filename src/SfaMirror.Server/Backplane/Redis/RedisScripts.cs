@@ -28,8 +28,8 @@ internal static class RedisScripts
           s = s or ''
           return struct.pack('>I4', #s) .. s
         end
-        local function event(kind, role, reason, skind, members, target, rid, sa, pa, sb, pb)
-          return struct.pack('>BBBBBI4', 1, kind, role, reason, skind, members) .. f(target) .. f(rid) .. f(sa) .. f(pa) .. f(sb) .. f(pb)
+        local function event(kind, role, reason, skind, members, target, rid, sa, pa, sb, pb, ex)
+          return struct.pack('>BBBBBI4', 1, kind, role, reason, skind, members) .. f(target) .. f(rid) .. f(sa) .. f(pa) .. f(sb) .. f(pb) .. f(ex)
         end
         local function role_byte(r)
           if r == 'h' then return ROLE.Host end
@@ -49,13 +49,29 @@ internal static class RedisScripts
 
 
     /// <summary>KEYS: session, members, retired, sessions, activity, node members, empty.
-    /// ARGV: code, member, token hash, max sessions, ttl ms, channel, request id.</summary>
+    /// ARGV: code, member, token hash, max sessions, ttl ms, channel, request id, '1' if viewers are read-only,
+    /// host subject or '', '1' if the host is verified, host sessions prefix, max sessions per host, session prefix.</summary>
     public static readonly string Create = Prelude + """
         if redis.call('EXISTS', KEYS[1]) == 1 or redis.call('EXISTS', KEYS[3]) == 1 then return STATUS.CodeTaken end
         if redis.call('ZCARD', KEYS[4]) >= tonumber(ARGV[4]) then return STATUS.Busy end
+        local hk = false
+        if ARGV[9] ~= '' then
+          hk = ARGV[11] .. ARGV[9]
+          -- A session that vanished by its safety expiry never said goodbye: its code no longer counts.
+          for _, c in ipairs(redis.call('SMEMBERS', hk)) do
+            if redis.call('EXISTS', ARGV[13] .. c) == 0 then redis.call('SREM', hk, c) end
+          end
+          if redis.call('SCARD', hk) >= tonumber(ARGV[12]) then return STATUS.HostLimit end
+        end
         local now = now_ms()
         redis.call('DEL', KEYS[2])
         redis.call('HSET', KEYS[1], 'tok', ARGV[3], 'created', now, 'last', now, 'seq', 0)
+        if ARGV[8] == '1' then redis.call('HSET', KEYS[1], 'ro', '1') end
+        if ARGV[10] == '1' then redis.call('HSET', KEYS[1], 'hv', '1') end
+        if hk then
+          redis.call('HSET', KEYS[1], 'sub', ARGV[9])
+          redis.call('SADD', hk, ARGV[1])
+        end
         redis.call('HSET', KEYS[2], ARGV[2], 'h')
         redis.call('PEXPIRE', KEYS[1], ARGV[5])
         redis.call('PEXPIRE', KEYS[2], ARGV[5])
@@ -78,8 +94,8 @@ internal static class RedisScripts
         local role = redis.call('HGET', KEYS[2], mid)
         local count = redis.call('HLEN', KEYS[2])
         local function joined(r, n)
-          local st = redis.call('HMGET', KEYS[1], 'cs', 'c', 'ps', 'p')
-          redis.call('PUBLISH', ARGV[6], event(EVENT.Joined, role_byte(r), 0, 0, n, mid, ARGV[7], st[1], st[2], st[3], st[4]))
+          local st = redis.call('HMGET', KEYS[1], 'cs', 'c', 'ps', 'p', 'hv')
+          redis.call('PUBLISH', ARGV[6], event(EVENT.Joined, role_byte(r), 0, 0, n, mid, ARGV[7], st[1], st[2], st[3], st[4], st[5]))
         end
         if role and not (resumes and role == 'v') then
           joined(role, count)
@@ -137,10 +153,13 @@ internal static class RedisScripts
         return {1, role_byte(role), count}
         """;
 
-    /// <summary>KEYS: session, members, activity. ARGV: code, member, state kind, payload, ttl ms, channel, '1' when the update clears the state.
-    /// Returns {status, delivered, seq}.</summary>
+    /// <summary>KEYS: session, members, activity. ARGV: code, member, state kind, payload, ttl ms, channel, '1' when the update clears the state,
+    /// '1' when this relay denies every viewer's update. Returns {status, delivered, seq}.</summary>
     public static readonly string Update = Prelude + """
-        if redis.call('HEXISTS', KEYS[2], ARGV[2]) == 0 or redis.call('EXISTS', KEYS[1]) == 0 then return {STATUS.NotMember, 0, 0} end
+        local role = redis.call('HGET', KEYS[2], ARGV[2])
+        if not role or redis.call('EXISTS', KEYS[1]) == 0 then return {STATUS.NotMember, 0, 0} end
+        -- SessionAccess.MayUpdate, on the same two inputs: the session's read-only flag and the relay's setting.
+        if role == 'v' and (ARGV[8] == '1' or redis.call('HGET', KEYS[1], 'ro') == '1') then return {STATUS.NotAllowed, 0, 0} end
         local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
         local now = now_ms()
         local pf, sf = 'c', 'cs'
@@ -176,7 +195,7 @@ internal static class RedisScripts
         """;
 
     /// <summary>KEYS: session, members, retired, sessions, empty, activity.
-    /// ARGV: code, member, channel, retire ms, request id, node members prefix.</summary>
+    /// ARGV: code, member, channel, retire ms, request id, node members prefix, host sessions prefix.</summary>
     public static readonly string End = Prelude + """
         local role = redis.call('HGET', KEYS[2], ARGV[2])
         if not role or redis.call('EXISTS', KEYS[1]) == 0 then return STATUS.NotMember end
@@ -184,6 +203,8 @@ internal static class RedisScripts
         for _, m in ipairs(redis.call('HKEYS', KEYS[2])) do
           redis.call('SREM', ARGV[6] .. node_of(m), ARGV[1] .. ' ' .. m)
         end
+        local sub = redis.call('HGET', KEYS[1], 'sub')
+        if sub then redis.call('SREM', ARGV[7] .. sub, ARGV[1]) end
         redis.call('DEL', KEYS[1], KEYS[2])
         redis.call('ZREM', KEYS[4], ARGV[1])
         redis.call('ZREM', KEYS[5], ARGV[1])
@@ -195,7 +216,7 @@ internal static class RedisScripts
 
     /// <summary>
     /// KEYS: nodes, empty, activity, sessions. ARGV: session, members, retired, channel, node members and
-    /// lease prefixes, grace ms, idle ms, retire ms, batch limit. Returns {dead nodes, deleted, expired}.
+    /// lease prefixes, grace ms, idle ms, retire ms, batch limit, host sessions prefix. Returns {dead nodes, deleted, expired}.
     /// The script is atomic, so each dead node, empty session and idle session is claimed by one node only.
     /// </summary>
     public static readonly string Sweep = Prelude + """
@@ -230,6 +251,8 @@ internal static class RedisScripts
           for _, m in ipairs(redis.call('HKEYS', mkey)) do
             redis.call('SREM', ARGV[5] .. node_of(m), code .. ' ' .. m)
           end
+          local sub = redis.call('HGET', ARGV[1] .. code, 'sub')
+          if sub then redis.call('SREM', ARGV[11] .. sub, code) end
           redis.call('DEL', ARGV[1] .. code, mkey)
           redis.call('ZREM', KEYS[2], code)
           redis.call('ZREM', KEYS[3], code)
@@ -271,17 +294,17 @@ internal static class RedisScripts
         """;
 
     /// <summary>KEYS: sessions. ARGV: max, session prefix, members prefix.
-    /// Returns {code, hosts, viewers, created ms, last ms, seq} per session.</summary>
+    /// Returns {code, hosts, viewers, created ms, last ms, seq, host subject or ''} per session.</summary>
     public const string List = """
         local out = {}
         for _, code in ipairs(redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)) do
-          local h = redis.call('HMGET', ARGV[2] .. code, 'created', 'last', 'seq')
+          local h = redis.call('HMGET', ARGV[2] .. code, 'created', 'last', 'seq', 'sub')
           if h[1] then
             local hosts, viewers = 0, 0
             for _, r in ipairs(redis.call('HVALS', ARGV[3] .. code)) do
               if r == 'h' then hosts = hosts + 1 else viewers = viewers + 1 end
             end
-            table.insert(out, {code, hosts, viewers, h[1], h[2], h[3]})
+            table.insert(out, {code, hosts, viewers, h[1], h[2], h[3], h[4] or ''})
           end
         end
         return out

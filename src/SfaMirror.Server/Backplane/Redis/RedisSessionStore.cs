@@ -29,11 +29,12 @@ internal sealed partial class RedisSessionStore(
     /// <summary>Session keys outlive any rule that deletes them, so a cluster that stopped altogether leaves nothing behind.</summary>
     private long SafetyTtlMs => Ms(_options.IdleSessionTimeout + _options.EmptySessionGrace + TimeSpan.FromMinutes(1));
 
-    public async ValueTask<StoreStatus> CreateAsync(string code, string memberId, string resumeTokenHash, ReadOnlyMemory<byte> requestId, CancellationToken cancellationToken)
+    public async ValueTask<StoreStatus> CreateAsync(string code, string memberId, string resumeTokenHash, SessionAccess access, ReadOnlyMemory<byte> requestId, CancellationToken cancellationToken)
     {
         var result = await redis.EvaluateAsync(RedisScripts.Create,
             [keys.Session(code), keys.Members(code), keys.Retired(code), keys.Sessions, keys.LastActivity, keys.NodeMembers(node.NodeId), keys.EmptySince],
-            [code, memberId, resumeTokenHash, _options.MaxSessions, SafetyTtlMs, Channel(code), requestId]).ConfigureAwait(false);
+            [code, memberId, resumeTokenHash, _options.MaxSessions, SafetyTtlMs, Channel(code), requestId,
+             Flag(access.ViewersReadOnly), access.HostSubject ?? "", Flag(access.HostVerified), keys.HostSessionsPrefix, _options.MaxSessionsPerHost, keys.SessionPrefix]).ConfigureAwait(false);
         return (StoreStatus)(int)result;
     }
 
@@ -81,11 +82,11 @@ internal sealed partial class RedisSessionStore(
         }
     }
 
-    public async ValueTask<UpdateResult> UpdateAsync(string code, string memberId, StateKind kind, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    public async ValueTask<UpdateResult> UpdateAsync(string code, string memberId, StateKind kind, ReadOnlyMemory<byte> payload, bool denyAllViewers, CancellationToken cancellationToken)
     {
         var result = await redis.EvaluateAsync(RedisScripts.Update,
             [keys.Session(code), keys.Members(code), keys.LastActivity],
-            [code, memberId, (int)kind, payload, SafetyTtlMs, Channel(code), StoredState.Clears(payload.Span) ? "1" : "0"]).ConfigureAwait(false);
+            [code, memberId, (int)kind, payload, SafetyTtlMs, Channel(code), Flag(StoredState.Clears(payload.Span)), Flag(denyAllViewers)]).ConfigureAwait(false);
         return new UpdateResult((StoreStatus)(int)result[0], (int)result[1], (long)result[2]);
     }
 
@@ -107,7 +108,7 @@ internal sealed partial class RedisSessionStore(
     {
         var result = await redis.EvaluateAsync(RedisScripts.End,
             [keys.Session(code), keys.Members(code), keys.Retired(code), keys.Sessions, keys.EmptySince, keys.LastActivity],
-            [code, memberId, Channel(code), Ms(_options.CodeReuseBlock), requestId, keys.NodeMembersPrefix]).ConfigureAwait(false);
+            [code, memberId, Channel(code), Ms(_options.CodeReuseBlock), requestId, keys.NodeMembersPrefix, keys.HostSessionsPrefix]).ConfigureAwait(false);
         return (StoreStatus)(int)result;
     }
 
@@ -124,7 +125,7 @@ internal sealed partial class RedisSessionStore(
         var result = await redis.EvaluateAsync(RedisScripts.Sweep,
             [keys.Nodes, keys.EmptySince, keys.LastActivity, keys.Sessions],
             [keys.SessionPrefix, keys.MembersPrefix, keys.RetiredPrefix, keys.ChannelPrefix, keys.NodeMembersPrefix, keys.LeasePrefix,
-             Ms(_options.EmptySessionGrace), Ms(_options.IdleSessionTimeout), Ms(_options.CodeReuseBlock), SweepBatch]).ConfigureAwait(false);
+             Ms(_options.EmptySessionGrace), Ms(_options.IdleSessionTimeout), Ms(_options.CodeReuseBlock), SweepBatch, keys.HostSessionsPrefix]).ConfigureAwait(false);
         foreach (var dead in (string[])result[0]!)
         {
             Log.NodeDead(logger, dead);
@@ -148,7 +149,8 @@ internal sealed partial class RedisSessionStore(
         {
             var row = result[i];
             list.Add(new SessionInfo((string)row[0]!, (int)row[1], (int)row[2],
-                DateTimeOffset.FromUnixTimeMilliseconds((long)row[3]), DateTimeOffset.FromUnixTimeMilliseconds((long)row[4]), (long)row[5]));
+                DateTimeOffset.FromUnixTimeMilliseconds((long)row[3]), DateTimeOffset.FromUnixTimeMilliseconds((long)row[4]), (long)row[5],
+                row.Length > 6 && (string?)row[6] is { Length: > 0 } subject ? subject : null));
         }
         return list;
     }
@@ -156,6 +158,8 @@ internal sealed partial class RedisSessionStore(
     public async ValueTask<bool> IsAvailableAsync(CancellationToken cancellationToken) => await redis.PingAsync().ConfigureAwait(false);
 
     private string Channel(string code) => keys.ChannelPrefix + code;
+
+    private static string Flag(bool value) => value ? "1" : "0";
 
     private static long Ms(TimeSpan span) => (long)Math.Ceiling(span.TotalMilliseconds);
 

@@ -66,7 +66,7 @@ function render(stats) {
   body.replaceChildren(...stats.sessionList.map((s) => {
     const tr = document.createElement('tr');
     tr.dataset.code = s.code;
-    for (const text of [s.code, s.hosts, s.viewers, fmtAge(s.ageSeconds), `${fmtAge(s.idleSeconds)} ago`, s.seq]) {
+    for (const text of [s.code, s.hosts, s.viewers, fmtAge(s.ageSeconds), `${fmtAge(s.idleSeconds)} ago`, s.seq, s.host ?? '—']) {
       const td = document.createElement('td');
       td.textContent = String(text);
       tr.append(td);
