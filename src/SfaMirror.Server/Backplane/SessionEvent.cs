@@ -15,8 +15,9 @@ internal readonly struct SessionEvent
     public required string Code { get; init; }
 
     /// <summary>
-    /// For <see cref="Audience.Member"/>, the member the event is for; for <see cref="Audience.Others"/>, the one
-    /// left out (the sender), null for everyone; for <see cref="SessionEventKind.Ended"/>, the host that ended it.
+    /// For <c>Created</c>, <c>Joined</c> and <c>HostResumed</c>, the one member the event is for; for
+    /// <c>PeerJoined</c>, <c>PeerLeft</c> and <c>State</c>, the member every other member is told about (the
+    /// sender); for <c>Ended</c>, the host that ended it (everyone is told), null when it expired.
     /// </summary>
     public string? MemberId { get; init; }
 
@@ -46,22 +47,4 @@ internal readonly struct SessionEvent
 
     /// <summary>For <see cref="SessionEventKind.Joined"/>, the product stored so far.</summary>
     public StoredState Product { get; init; }
-
-    public Audience Audience => Kind switch
-    {
-        SessionEventKind.Created or SessionEventKind.Joined or SessionEventKind.HostResumed => Audience.Member,
-        SessionEventKind.Ended => Audience.Everyone,
-        _ => Audience.Others,
-    };
-}
-
-/// <summary>Who receives a <see cref="SessionEvent"/>.</summary>
-internal enum Audience : byte
-{
-    /// <summary>Only <see cref="SessionEvent.MemberId"/>.</summary>
-    Member,
-    /// <summary>Every member but <see cref="SessionEvent.MemberId"/>.</summary>
-    Others,
-    /// <summary>Every member.</summary>
-    Everyone,
 }

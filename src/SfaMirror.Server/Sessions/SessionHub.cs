@@ -15,9 +15,6 @@ internal sealed class SessionHub(ISessionSubscriptions subscriptions)
 {
     private readonly ConcurrentDictionary<string, LocalGroup> _groups = new(StringComparer.Ordinal);
 
-    /// <summary>Sessions with at least one local member.</summary>
-    public int SessionCount => _groups.Count;
-
     /// <summary>
     /// Registers a member before it creates or joins a session, subscribing to the session first when it is
     /// the session's first member here; a failed subscribe leaves nothing attached. The member receives

@@ -13,9 +13,6 @@ internal sealed class RedisSessionSubscriptions(RedisConnection redis, RedisKeys
 {
     private readonly ConcurrentDictionary<string, ChannelMessageQueue> _queues = new(StringComparer.Ordinal);
 
-    /// <summary>Sessions this node listens to now.</summary>
-    public int Count => _queues.Count;
-
     public async ValueTask SubscribeAsync(string sessionCode, CancellationToken cancellationToken)
     {
         var queue = await redis.SubscribeAsync(keys.Channel(sessionCode)).ConfigureAwait(false);
