@@ -21,7 +21,34 @@ internal interface ISessionStore
     ValueTask<StoreStatus> CreateAsync(string code, string memberId, string resumeTokenHash, SessionAccess access, ReadOnlyMemory<byte> requestId, CancellationToken cancellationToken);
 
     /// <summary>Joins (or re-joins) a session; a matching <paramref name="resumeTokenHash"/> makes the member its host.</summary>
-    ValueTask<JoinResult> JoinAsync(string code, string memberId, string? resumeTokenHash, ReadOnlyMemory<byte> requestId, CancellationToken cancellationToken);
+    ValueTask<JoinResult> JoinAsync(string code, string memberId, string? resumeTokenHash, ReadOnlyMemory<byte> requestId, CancellationToken cancellationToken) =>
+        JoinAsync(new JoinRequest(code, memberId, resumeTokenHash, requestId), cancellationToken);
+
+    /// <summary>
+    /// Joins (or re-joins) a session, the rules in the order docs/protocol.md gives them: a member's own re-join and a
+    /// host's resume always get in; then kicked, join key, lock, capacity; in a session with admission a viewer waits
+    /// (<see cref="StoreStatus.Pending"/>: the joiner gets <c>JoinPending</c>, the host <c>JoinRequested</c>).
+    /// </summary>
+    ValueTask<JoinResult> JoinAsync(JoinRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A host's control: admit or deny a waiting viewer, kick a member or a waiting viewer, lock or unlock. Refused with
+    /// <see cref="StoreStatus.NotHost"/> from a viewer, <see cref="StoreStatus.MemberNotFound"/> for an unknown target,
+    /// <see cref="StoreStatus.NotAllowed"/> for the host itself.
+    /// </summary>
+    ValueTask<StoreStatus> ControlAsync(string code, string hostMemberId, HostControl control, string? targetMemberId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Relays <paramref name="data"/> from one member to another (a waiting viewer and the host may signal each other);
+    /// never stored.
+    /// </summary>
+    ValueTask<StoreStatus> SignalAsync(string code, string fromMemberId, string toMemberId, ReadOnlyMemory<byte> data, CancellationToken cancellationToken);
+
+    /// <summary>Keeps a join key's hash for the host's session, valid for <paramref name="ttl"/> and <paramref name="uses"/> joins.</summary>
+    ValueTask<StoreStatus> CreateJoinLinkAsync(string code, string hostMemberId, string keyHash, TimeSpan ttl, int uses, CancellationToken cancellationToken);
+
+    /// <summary>The session a live join key belongs to, or null; does not use the key up.</summary>
+    ValueTask<string?> FindJoinLinkAsync(string keyHash, CancellationToken cancellationToken);
 
     ValueTask<LeaveResult> LeaveAsync(string code, string memberId, LeaveReason reason, CancellationToken cancellationToken);
 

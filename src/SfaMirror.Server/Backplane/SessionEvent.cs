@@ -23,6 +23,17 @@ internal readonly struct SessionEvent
 
     public MemberRole Role { get; init; }
 
+    /// <summary>
+    /// For <c>JoinRequested</c> and <c>JoinWithdrawn</c>, the host to tell; for <c>Signal</c>, the member it is for.
+    /// </summary>
+    public string? OtherMemberId { get; init; }
+
+    /// <summary>For <c>JoinRequested</c>, the viewer's user agent (UTF-8); for <c>Signal</c>, the raw JSON data.</summary>
+    public ReadOnlyMemory<byte> Data { get; init; }
+
+    /// <summary>For <c>Joined</c> and <c>JoinPending</c>, whether the session is end-to-end encrypted.</summary>
+    public bool Encrypted { get; init; }
+
     /// <summary>For <see cref="SessionEventKind.Joined"/>, whether the session's host proved who it is with a host token.</summary>
     public bool HostVerified { get; init; }
 

@@ -20,4 +20,16 @@ internal enum SessionEventKind : byte
     HostResumed = 6,
     /// <summary>To everyone: the session is gone. The member named, if any, is the host that ended it.</summary>
     Ended = 7,
+    /// <summary>To the joiner: it waits for the host to admit it.</summary>
+    JoinPending = 8,
+    /// <summary>To the host named as the other member: a viewer (the member) waits, with its user agent as data.</summary>
+    JoinRequested = 9,
+    /// <summary>To the host named as the other member: the waiting viewer (the member) is gone, for the leave reason.</summary>
+    JoinWithdrawn = 10,
+    /// <summary>To the waiting viewer (the member): it was denied (reason <c>Kicked</c>) or timed out; it is out.</summary>
+    JoinDenied = 11,
+    /// <summary>The member was kicked: it is told its session ended, everyone else that it left.</summary>
+    Kicked = 12,
+    /// <summary>From the member to the other member, with its data: never stored.</summary>
+    Signal = 13,
 }

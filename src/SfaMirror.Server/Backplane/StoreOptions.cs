@@ -68,6 +68,11 @@ internal sealed class StoreOptions
     [Range(1, 10_000_000)]
     public int FailedJoinsPerAddressPerHour { get; set; } = 60;
 
+    /// <summary>A viewer waiting for admission that the host has not answered for this long gets <c>JOIN_DENIED</c> <c>timeout</c>.</summary>
+    [Range(1, 86_400)]
+    public double AdmissionTimeoutSeconds { get; set; } = 120;
+
+    public TimeSpan AdmissionTimeout => TimeSpan.FromSeconds(AdmissionTimeoutSeconds);
     public TimeSpan EmptySessionGrace => TimeSpan.FromSeconds(EmptySessionGraceSeconds);
     public TimeSpan IdleSessionTimeout => TimeSpan.FromMinutes(IdleSessionMinutes);
     public TimeSpan CodeReuseBlock => TimeSpan.FromSeconds(CodeReuseBlockSeconds);

@@ -2,7 +2,27 @@ using SfaMirror.Server.Protocol;
 
 namespace SfaMirror.Server.Backplane;
 
-internal readonly record struct JoinResult(StoreStatus Status, MemberRole Role, int Members);
+/// <summary><paramref name="Encrypted"/>: the session is end-to-end encrypted (its payloads must be sealed).</summary>
+internal readonly record struct JoinResult(StoreStatus Status, MemberRole Role, int Members, bool Encrypted = false);
+
+/// <summary>
+/// A join as the store judges it. <paramref name="JoinKeyHash"/>: the hash of a join link's key, used up by one when the
+/// join gets in (or waits); <paramref name="KeyRequired"/>: a viewer without a key is refused (<c>JoinWith</c> <c>Link</c>).
+/// <paramref name="UserAgent"/> is shown to the host of a session with admission.
+/// </summary>
+internal readonly record struct JoinRequest(
+    string Code, string MemberId, string? ResumeTokenHash, ReadOnlyMemory<byte> RequestId,
+    string? JoinKeyHash = null, bool KeyRequired = false, string UserAgent = "");
+
+/// <summary>What the host asks of one session: admit, deny or kick a member, lock or unlock.</summary>
+internal enum HostControl : byte
+{
+    Admit = 1,
+    Deny = 2,
+    Kick = 3,
+    Lock = 4,
+    Unlock = 5,
+}
 
 internal readonly record struct UpdateResult(StoreStatus Status, int Delivered, long Seq);
 

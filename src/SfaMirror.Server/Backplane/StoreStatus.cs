@@ -20,4 +20,16 @@ internal enum StoreStatus : byte
     NotAllowed,
     /// <summary>The host's subject already hosts <c>MaxSessionsPerHost</c> live sessions.</summary>
     HostLimit,
+    /// <summary>The join is held until the host admits it (a success for the joiner's budget).</summary>
+    Pending,
+    /// <summary>The session is locked: only a host's resume and a member's own re-join get in.</summary>
+    Locked,
+    /// <summary>The host kicked (or denied) this member; it may not join the session again.</summary>
+    Kicked,
+    /// <summary>The join key is unknown, expired, used up, or for another session.</summary>
+    JoinKeyInvalid,
+    /// <summary>The relay joins viewers by link only and no key was given.</summary>
+    JoinKeyRequired,
+    /// <summary>A host control or signal names no member (or no waiting viewer) of the session.</summary>
+    MemberNotFound,
 }

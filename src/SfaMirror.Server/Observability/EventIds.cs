@@ -29,6 +29,7 @@ internal static class EventIds
     public const int SweepSkipped = 208;
     public const int AddressOverJoinBudget = 209;
     public const int HostTokenRefused = 210;
+    public const int HostControl = 211;
 
     // Backplane: 3xx
     public const int RedisConnected = 300;

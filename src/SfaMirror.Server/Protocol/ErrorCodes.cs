@@ -27,6 +27,14 @@ internal static class ErrorCodes
     public const string NotAllowed = "NOT_ALLOWED";
     /// <summary>The token's subject already hosts <c>MaxSessionsPerHost</c> live sessions.</summary>
     public const string HostSessionLimit = "HOST_SESSION_LIMIT";
+    /// <summary>A host control or signal names a member that is not in the session (or not waiting).</summary>
+    public const string MemberNotFound = "MEMBER_NOT_FOUND";
+    public const string SessionLocked = "SESSION_LOCKED";
+    /// <summary>A connection the host kicked (or denied) joins that session again.</summary>
+    public const string Kicked = "KICKED";
+    public const string JoinKeyInvalid = "JOIN_KEY_INVALID";
+    public const string JoinKeyRequired = "JOIN_KEY_REQUIRED";
+    public const string E2ERequired = "E2E_REQUIRED";
 
     public static string DefaultMessage(string code) => code switch
     {
@@ -46,6 +54,12 @@ internal static class ErrorCodes
         AuthInvalid => "The host token is invalid",
         NotAllowed => "Viewers may not update this session",
         HostSessionLimit => "Too many live sessions for this host",
+        MemberNotFound => "No such member in this session",
+        SessionLocked => "Session is locked",
+        Kicked => "Removed from this session by its host",
+        JoinKeyInvalid => "Join link is invalid or expired",
+        JoinKeyRequired => "Join with a link",
+        E2ERequired => "Sessions on this relay must be end-to-end encrypted",
         _ => "Error",
     };
 }

@@ -42,8 +42,11 @@ internal static class FrameEncoder
         return End(w, requestId);
     }
 
-    /// <summary><paramref name="hostVerified"/> adds <c>hostVerified: true</c>; without it the frame is as the original server's.</summary>
-    public static byte[] SessionJoined(string code, MemberRole role, int members, string memberId, bool hostVerified, ReadOnlySpan<byte> requestId)
+    /// <summary>
+    /// <paramref name="hostVerified"/> adds <c>hostVerified: true</c>, <paramref name="encrypted"/> <c>encryption: "e2e"</c>;
+    /// without them the frame is as the original server's.
+    /// </summary>
+    public static byte[] SessionJoined(string code, MemberRole role, int members, string memberId, bool hostVerified, ReadOnlySpan<byte> requestId, bool encrypted = false)
     {
         var w = Begin(MessageTypes.SessionJoined, code);
         w.WriteStartObject("payload"u8);
@@ -54,6 +57,91 @@ internal static class FrameEncoder
         if (hostVerified)
         {
             w.WriteBoolean("hostVerified"u8, true);
+        }
+        if (encrypted)
+        {
+            w.WriteString("encryption"u8, "e2e"u8);
+        }
+        w.WriteEndObject();
+        return End(w, requestId);
+    }
+
+    /// <summary>To a viewer waiting for the host to admit it (docs/protocol.md, "Admission").</summary>
+    public static byte[] JoinPending(string code, string memberId, bool encrypted, ReadOnlySpan<byte> requestId)
+    {
+        var w = Begin(MessageTypes.JoinPending, code);
+        w.WriteStartObject("payload"u8);
+        w.WriteString("sessionId"u8, code);
+        w.WriteString("memberId"u8, memberId);
+        if (encrypted)
+        {
+            w.WriteString("encryption"u8, "e2e"u8);
+        }
+        w.WriteEndObject();
+        return End(w, requestId);
+    }
+
+    /// <summary>To the host: a viewer waits. The user agent is client text, escaped by the writer.</summary>
+    public static byte[] JoinRequested(string code, string memberId, ReadOnlySpan<byte> userAgentUtf8)
+    {
+        var w = Begin(MessageTypes.JoinRequested, code);
+        w.WriteStartObject("payload"u8);
+        w.WriteString("memberId"u8, memberId);
+        w.WriteString("userAgent"u8, userAgentUtf8);
+        w.WriteEndObject();
+        return End(w, default);
+    }
+
+    public static byte[] JoinWithdrawn(string code, string memberId, LeaveReason reason)
+    {
+        var w = Begin(MessageTypes.JoinWithdrawn, code);
+        w.WriteStartObject("payload"u8);
+        w.WriteString("memberId"u8, memberId);
+        w.WriteString("reason"u8, Reasons.Name(reason));
+        w.WriteEndObject();
+        return End(w, default);
+    }
+
+    public static byte[] JoinDenied(string code, LeaveReason reason)
+    {
+        var w = Begin(MessageTypes.JoinDenied, code);
+        w.WriteStartObject("payload"u8);
+        w.WriteString("reason"u8, Reasons.DeniedName(reason));
+        w.WriteEndObject();
+        return End(w, default);
+    }
+
+    /// <summary>A signal to one member: <paramref name="data"/> is the raw JSON the sender wrote.</summary>
+    public static byte[] Signal(string code, string fromMemberId, ReadOnlySpan<byte> data)
+    {
+        var w = Begin(MessageTypes.Signal, code);
+        w.WriteStartObject("payload"u8);
+        w.WriteString("from"u8, fromMemberId);
+        w.WritePropertyName("data"u8);
+        w.WriteRawValue(data, skipInputValidation: true);
+        w.WriteEndObject();
+        return End(w, default);
+    }
+
+    public static byte[] JoinLink(string code, string joinKey, DateTimeOffset expiresAt, int uses, ReadOnlySpan<byte> requestId)
+    {
+        var w = Begin(MessageTypes.JoinLink, code);
+        w.WriteStartObject("payload"u8);
+        w.WriteString("joinKey"u8, joinKey);
+        w.WriteString("expiresAt"u8, expiresAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture));
+        w.WriteNumber("uses"u8, uses);
+        w.WriteEndObject();
+        return End(w, requestId);
+    }
+
+    /// <summary>The answer to a host control or signal that asked for one: <c>ACK {}</c>, or <c>{locked}</c> after a lock.</summary>
+    public static byte[] AckDone(string code, bool? locked, ReadOnlySpan<byte> requestId)
+    {
+        var w = Begin(MessageTypes.Ack, code);
+        w.WriteStartObject("payload"u8);
+        if (locked is { } value)
+        {
+            w.WriteBoolean("locked"u8, value);
         }
         w.WriteEndObject();
         return End(w, requestId);

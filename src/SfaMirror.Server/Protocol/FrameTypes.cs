@@ -19,7 +19,8 @@ internal static class FrameTypes
     [
         MessageTypes.ViewCustomer, MessageTypes.ViewProduct, MessageTypes.SessionCreated, MessageTypes.SessionJoined,
         MessageTypes.PeerJoined, MessageTypes.PeerLeft, MessageTypes.SessionLeft, MessageTypes.SessionEnded,
-        MessageTypes.Ack, MessageTypes.Pong, MessageTypes.Error,
+        MessageTypes.Ack, MessageTypes.Pong, MessageTypes.Error, MessageTypes.JoinPending, MessageTypes.JoinRequested,
+        MessageTypes.JoinWithdrawn, MessageTypes.JoinDenied, MessageTypes.Signal, MessageTypes.JoinLink,
     ];
 
     private static readonly byte[][] KnownUtf8 = [.. KnownNames.Select(name => Encoding.UTF8.GetBytes(name + "\""))];

@@ -194,6 +194,13 @@ internal static class InboundParser
         if (reader.ValueTextEquals("REQUEST_PRODUCT_UPDATE"u8)) return MessageKind.RequestProductUpdate;
         if (reader.ValueTextEquals("LEAVE_SESSION"u8)) return MessageKind.LeaveSession;
         if (reader.ValueTextEquals("END_SESSION"u8)) return MessageKind.EndSession;
+        if (reader.ValueTextEquals("SIGNAL"u8)) return MessageKind.Signal;
+        if (reader.ValueTextEquals("ADMIT"u8)) return MessageKind.Admit;
+        if (reader.ValueTextEquals("DENY"u8)) return MessageKind.Deny;
+        if (reader.ValueTextEquals("KICK"u8)) return MessageKind.Kick;
+        if (reader.ValueTextEquals("LOCK_SESSION"u8)) return MessageKind.LockSession;
+        if (reader.ValueTextEquals("UNLOCK_SESSION"u8)) return MessageKind.UnlockSession;
+        if (reader.ValueTextEquals("CREATE_JOIN_LINK"u8)) return MessageKind.CreateJoinLink;
         return MessageKind.Unknown;
     }
 

@@ -13,4 +13,11 @@ internal enum MessageKind : byte
     LeaveSession,
     EndSession,
     Ping,
+    Admit,
+    Deny,
+    Kick,
+    LockSession,
+    UnlockSession,
+    Signal,
+    CreateJoinLink,
 }

@@ -28,7 +28,7 @@ internal sealed partial class ClientSession
             var status = await Guard(_store.CreateAsync(code, MemberId, tokenHash, access, msg.RequestId, ct), code).ConfigureAwait(false);
             if (status == StoreStatus.Ok)
             {
-                SetMembership(code, MemberRole.Host);
+                SetMembership(code, MemberRole.Host, waiting: false, access.Encrypted);
                 _metrics.SessionCreated();
                 Log.SessionCreated(_logger, code, _connection.Id);
                 return;
@@ -47,15 +47,19 @@ internal sealed partial class ClientSession
 
     private async ValueTask JoinAsync(InboundMessage msg, CancellationToken ct)
     {
-        var code = msg.SessionCode;
-        if (code is null)
-        {
-            SendError(ErrorCodes.SessionIdRequired, msg);
-            return;
-        }
-        if (!JoinPayload.TryReadResumeToken(msg.Payload, out var resumeToken))
+        if (!PayloadFields.TryReadResumeToken(msg.Payload, out var resumeToken))
         {
             SendError(ErrorCodes.InvalidMessage, msg, "\"payload.resumeToken\" must be a string");
+            return;
+        }
+        if (!PayloadFields.TryReadString(msg.Payload, "joinKey"u8, out var joinKey))
+        {
+            SendError(ErrorCodes.InvalidMessage, msg, "\"payload.joinKey\" must be a string");
+            return;
+        }
+        if (msg.SessionCode is null && joinKey is null)
+        {
+            SendError(ErrorCodes.SessionIdRequired, msg);
             return;
         }
         if (resumeToken is not null && !await HostMayResumeAsync(msg, ct).ConfigureAwait(false))
@@ -78,7 +82,12 @@ internal sealed partial class ClientSession
         StoreStatus status;
         try
         {
-            status = await TryJoinAsync(code, resumeToken, msg, ct).ConfigureAwait(false);
+            var keyHash = joinKey is null ? null : ResumeToken.Hash(joinKey);
+            // A key alone names its session; with a code as well, the store checks that they agree.
+            var code = msg.SessionCode ?? await _store.FindJoinLinkAsync(keyHash!, ct).ConfigureAwait(false);
+            var request = new JoinRequest(code ?? "", MemberId, resumeToken is null ? null : ResumeToken.Hash(resumeToken), msg.RequestId,
+                keyHash, _options.JoinWith == JoinWith.Link, _connection.UserAgent);
+            status = code is null ? StoreStatus.JoinKeyInvalid : await TryJoinAsync(request, ct).ConfigureAwait(false);
         }
         catch (StoreUnavailableException)
         {
@@ -86,31 +95,39 @@ internal sealed partial class ClientSession
             await ReleaseAsync(ticket).ConfigureAwait(false);
             throw;
         }
-        if (status == StoreStatus.Ok)
+        if (status is StoreStatus.Ok or StoreStatus.Pending)
         {
             await ReleaseAsync(ticket).ConfigureAwait(false);
             return;
         }
-        if (status == StoreStatus.NotFound)
+        if (status is StoreStatus.NotFound or StoreStatus.JoinKeyInvalid)
         {
             _limiter.RecordFailedJoin();
         }
-        _metrics.JoinFailed(status == StoreStatus.Full ? "full" : status == StoreStatus.NotFound ? "not_found" : "other");
+        _metrics.JoinFailed(status switch
+        {
+            StoreStatus.Full => "full",
+            StoreStatus.NotFound => "not_found",
+            StoreStatus.JoinKeyInvalid => "join_key_invalid",
+            StoreStatus.Locked => "locked",
+            _ => "other",
+        });
         SendError(ErrorCodeOf(status), msg);
     }
 
-    private async ValueTask<StoreStatus> TryJoinAsync(string code, string? resumeToken, InboundMessage msg, CancellationToken ct)
+    /// <summary>Joins; <see cref="StoreStatus.Pending"/> leaves the connection waiting in the session for the host's answer.</summary>
+    private async ValueTask<StoreStatus> TryJoinAsync(JoinRequest request, CancellationToken ct)
     {
-        var tokenHash = resumeToken is null ? null : ResumeToken.Hash(resumeToken);
+        var code = request.Code;
         var current = CurrentCode;
         if (current == code)
         {
             // The session one is in: the reply and state again (or the host role, with the token).
-            var again = await _store.JoinAsync(code, MemberId, tokenHash, msg.RequestId, ct).ConfigureAwait(false);
-            if (again.Status == StoreStatus.Ok)
+            var again = await _store.JoinAsync(request, ct).ConfigureAwait(false);
+            if (again.Status is StoreStatus.Ok or StoreStatus.Pending)
             {
-                SetMembership(code, again.Role);
-                return StoreStatus.Ok;
+                SetMembership(code, again.Role, again.Status == StoreStatus.Pending, again.Encrypted);
+                return again.Status;
             }
             // The store no longer has us (the session ended meanwhile): nothing is left to stay in.
             ForgetMembership(code);
@@ -120,18 +137,18 @@ internal sealed partial class ClientSession
         // Try the new session first and leave the old one only once in: a failed join (mistyped code, full,
         // refused, store down) leaves the connection where it was (docs/protocol.md, JOIN_SESSION).
         await EnterAsync(code, ct).ConfigureAwait(false);
-        var result = await Guard(_store.JoinAsync(code, MemberId, tokenHash, msg.RequestId, ct), code).ConfigureAwait(false);
-        if (result.Status != StoreStatus.Ok)
+        var result = await Guard(_store.JoinAsync(request, ct), code).ConfigureAwait(false);
+        if (result.Status is not (StoreStatus.Ok or StoreStatus.Pending))
         {
             await ExitAsync(code).ConfigureAwait(false);
             return result.Status;
         }
-        SetMembership(code, result.Role);
+        SetMembership(code, result.Role, result.Status == StoreStatus.Pending, result.Encrypted);
         if (current is not null)
         {
             await LeaveForAnotherAsync(current).ConfigureAwait(false);
         }
-        return StoreStatus.Ok;
+        return result.Status;
     }
 
     /// <summary>Refuses a join of an address over a budget; warns about the address once a minute (never with a code).</summary>
@@ -181,6 +198,11 @@ internal sealed partial class ClientSession
         {
             return;
         }
+        if (IsEncrypted && !SealedPayload.IsValid(msg.Payload.Span))
+        {
+            SendError(ErrorCodes.InvalidMessage, msg, "This session is end-to-end encrypted: payloads must be sealed");
+            return;
+        }
         var result = await _store.UpdateAsync(code, MemberId, kind, msg.Payload, _options.ViewerUpdates == ViewerUpdates.Deny, ct).ConfigureAwait(false);
         if (result.Status != StoreStatus.Ok)
         {
@@ -216,7 +238,7 @@ internal sealed partial class ClientSession
 
     private async ValueTask LeaveSessionAsync(InboundMessage msg, CancellationToken ct)
     {
-        if (ResolveSession(msg) is not { } code)
+        if (ResolveSession(msg, allowWaiting: true) is not { } code)
         {
             return;
         }
@@ -244,16 +266,21 @@ internal sealed partial class ClientSession
     /// The session a message acts on: its <c>sessionId</c>, else the sender's session. Answers
     /// <c>SESSION_ID_REQUIRED</c> or <c>NOT_IN_SESSION</c> (never disclosing whether a code exists) and returns null.
     /// </summary>
-    private string? ResolveSession(InboundMessage msg)
+    private string? ResolveSession(InboundMessage msg, bool allowWaiting = false)
     {
-        var current = CurrentCode;
+        string? current;
+        bool waiting;
+        lock (_gate)
+        {
+            (current, waiting) = (_code, _waiting);
+        }
         var code = msg.SessionCode ?? current;
         if (code is null)
         {
             SendError(ErrorCodes.SessionIdRequired, msg);
             return null;
         }
-        if (code != current)
+        if (code != current || (waiting && !allowWaiting))
         {
             SendError(ErrorCodes.NotInSession, msg);
             return null;
@@ -303,13 +330,29 @@ internal sealed partial class ClientSession
         }
     }
 
-    private void SetMembership(string code, MemberRole role)
+    /// <summary>
+    /// Records the session the store let us in (or holds us waiting in). An admission that overtook the join's own
+    /// answer (the host on another node was quick) counts as the answer.
+    /// </summary>
+    private void SetMembership(string code, MemberRole role, bool waiting, bool encrypted)
     {
         lock (_gate)
         {
             _code = code;
+            _encrypted = encrypted;
+            _waiting = waiting && _admittedEarly != code;
+            _admittedEarly = null;
+            waiting = _waiting;
         }
-        _metrics.MemberJoined(role);
+        if (!waiting)
+        {
+            _metrics.MemberJoined(role);
+        }
+    }
+
+    private bool IsEncrypted
+    {
+        get { lock (_gate) return _encrypted; }
     }
 
     private static string ErrorCodeOf(StoreStatus status) => status switch
@@ -322,6 +365,11 @@ internal sealed partial class ClientSession
         StoreStatus.Unavailable => ErrorCodes.StoreUnavailable,
         StoreStatus.NotAllowed => ErrorCodes.NotAllowed,
         StoreStatus.HostLimit => ErrorCodes.HostSessionLimit,
+        StoreStatus.Locked => ErrorCodes.SessionLocked,
+        StoreStatus.Kicked => ErrorCodes.Kicked,
+        StoreStatus.JoinKeyInvalid => ErrorCodes.JoinKeyInvalid,
+        StoreStatus.JoinKeyRequired => ErrorCodes.JoinKeyRequired,
+        StoreStatus.MemberNotFound => ErrorCodes.MemberNotFound,
         _ => ErrorCodes.ServerBusy,
     };
 }

@@ -23,6 +23,9 @@ internal sealed partial class ClientSession
             "Address {ClientAddress} is over its failed-join budget ({Budget}): {LastMinute} failed joins in the last minute, {LastHour} in the last hour; its joins are refused")]
         public static partial void AddressOverJoinBudget(ILogger logger, string clientAddress, string budget, int lastMinute, int lastHour);
 
+        [LoggerMessage(EventIds.HostControl, LogLevel.Information, "Session {SessionId}: its host (connection {ConnectionId}) sent {Type}")]
+        public static partial void HostControl(ILogger logger, string sessionId, long connectionId, string type);
+
         [LoggerMessage(EventIds.HostTokenRefused, LogLevel.Information, "Connection {ConnectionId}: host token refused ({Code}: {Reason})")]
         public static partial void HostTokenRefused(ILogger logger, long connectionId, string code, string reason);
 

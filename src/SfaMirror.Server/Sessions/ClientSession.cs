@@ -26,6 +26,12 @@ internal sealed partial class ClientSession : IConnectionHandler, ILocalMember
     private readonly RefusedAddresses _refused;
     private readonly Lock _gate = new();
     private string? _code;
+    /// <summary>The session <see cref="_code"/> names holds this connection for admission.</summary>
+    private bool _waiting;
+    /// <summary>The session <see cref="_code"/> is end-to-end encrypted: only sealed payloads go in.</summary>
+    private bool _encrypted;
+    /// <summary>An admission that arrived (from another node) before the join's own answer did.</summary>
+    private string? _admittedEarly;
 
     public ClientSession(IClientConnection connection, string memberId, ISessionStore store, SessionHub hub, PendingResumeTokens tokens,
         SessionCodeGenerator codes, HostTokenValidator hostTokens, SessionOptions options, RelayMetrics metrics, ILogger logger, IJoinGuard joinGuard, RefusedAddresses refused)
@@ -102,6 +108,7 @@ internal sealed partial class ClientSession : IConnectionHandler, ILocalMember
         {
             code = _code;
             _code = null;
+            _waiting = false;
         }
         if (code is not null)
         {
@@ -120,6 +127,13 @@ internal sealed partial class ClientSession : IConnectionHandler, ILocalMember
         MessageKind.LeaveSession => LeaveSessionAsync(msg, ct),
         MessageKind.EndSession => EndAsync(msg, ct),
         MessageKind.Ping => Pong(msg),
+        MessageKind.Admit => ControlAsync(msg, HostControl.Admit, ct),
+        MessageKind.Deny => ControlAsync(msg, HostControl.Deny, ct),
+        MessageKind.Kick => ControlAsync(msg, HostControl.Kick, ct),
+        MessageKind.LockSession => ControlAsync(msg, HostControl.Lock, ct),
+        MessageKind.UnlockSession => ControlAsync(msg, HostControl.Unlock, ct),
+        MessageKind.Signal => SignalAsync(msg, ct),
+        MessageKind.CreateJoinLink => CreateJoinLinkAsync(msg, ct),
         _ => throw new InvalidOperationException($"Unhandled message kind {msg.Kind}"),
     };
 
@@ -154,6 +168,23 @@ internal sealed partial class ClientSession : IConnectionHandler, ILocalMember
 
     public void OnSessionEnded(string sessionCode) => ForgetMembership(sessionCode);
 
+    public void OnAdmitted(string sessionCode)
+    {
+        lock (_gate)
+        {
+            if (_code == sessionCode && _waiting)
+            {
+                _waiting = false;
+            }
+            else if (_code != sessionCode)
+            {
+                _admittedEarly = sessionCode;
+                return;
+            }
+        }
+        _metrics.MemberJoined(MemberRole.Viewer);
+    }
+
     public void OnHostResumedElsewhere(string sessionCode)
     {
         ForgetMembership(sessionCode);
@@ -169,6 +200,7 @@ internal sealed partial class ClientSession : IConnectionHandler, ILocalMember
                 return false;
             }
             _code = null;
+            _waiting = false;
             return true;
         }
     }

@@ -17,6 +17,9 @@ internal interface IClientConnection
     /// </summary>
     string ClientAddress { get; }
 
+    /// <summary>The upgrade's <c>User-Agent</c>, cut to 200 characters; "" when none was sent.</summary>
+    string UserAgent { get; }
+
     /// <summary>Queues a frame without waiting. A queue over its byte limit closes the connection (1013).</summary>
     void Send(OutboundFrame frame);
 

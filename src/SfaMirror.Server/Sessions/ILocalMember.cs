@@ -11,8 +11,11 @@ internal interface ILocalMember
     /// <summary>Queues a frame for the member without waiting.</summary>
     void Send(OutboundFrame frame);
 
-    /// <summary>The session ended (by its host or by expiry); the member is no longer in it.</summary>
+    /// <summary>The member is no longer in the session: it ended (by its host or by expiry), or the host kicked or denied it.</summary>
     void OnSessionEnded(string sessionCode);
+
+    /// <summary>The host admitted the member, which was waiting: from now on it is a member like any other.</summary>
+    void OnAdmitted(string sessionCode);
 
     /// <summary>The host role was resumed by another connection; this one is closed with 4000.</summary>
     void OnHostResumedElsewhere(string sessionCode);

@@ -23,7 +23,7 @@ internal sealed class SessionEventDelivery(SessionHub hub, PendingResumeTokens t
                 break;
             case SessionEventKind.Joined when hub.IsAttached(e.Code, e.MemberId!):
                 hub.DeliverReply(e.Code, e.MemberId!,
-                    FrameEncoder.SessionJoined(e.Code, e.Role, e.Members, e.MemberId!, e.HostVerified, e.RequestId.Span),
+                    FrameEncoder.SessionJoined(e.Code, e.Role, e.Members, e.MemberId!, e.HostVerified, e.RequestId.Span, e.Encrypted),
                     StateFrame(StateKind.Customer, e.Code, e.Customer),
                     StateFrame(StateKind.Product, e.Code, e.Product));
                 break;
@@ -36,6 +36,28 @@ internal sealed class SessionEventDelivery(SessionHub hub, PendingResumeTokens t
             case SessionEventKind.State when hub.HasMembers(e.Code):
                 hub.Broadcast(e.Code, e.MemberId,
                     new OutboundFrame(FrameEncoder.State(e.StateKind, e.Code, e.State.Seq, e.State.Payload.Span), new StateKey(e.Code, e.StateKind)));
+                break;
+            case SessionEventKind.JoinPending when hub.IsAttached(e.Code, e.MemberId!):
+                hub.DeliverWaiting(e.Code, e.MemberId!, FrameEncoder.JoinPending(e.Code, e.MemberId!, e.Encrypted, e.RequestId.Span));
+                break;
+            case SessionEventKind.JoinRequested when hub.IsAttached(e.Code, e.OtherMemberId!):
+                hub.SendTo(e.Code, e.OtherMemberId!, FrameEncoder.JoinRequested(e.Code, e.MemberId!, e.Data.Span));
+                break;
+            case SessionEventKind.JoinWithdrawn when hub.IsAttached(e.Code, e.OtherMemberId!):
+                hub.SendTo(e.Code, e.OtherMemberId!, FrameEncoder.JoinWithdrawn(e.Code, e.MemberId!, e.LeaveReason));
+                break;
+            case SessionEventKind.JoinDenied when hub.IsAttached(e.Code, e.MemberId!):
+                hub.Removed(e.Code, e.MemberId!, FrameEncoder.JoinDenied(e.Code, e.LeaveReason));
+                break;
+            case SessionEventKind.Kicked when hub.HasMembers(e.Code):
+                if (hub.IsAttached(e.Code, e.MemberId!))
+                {
+                    hub.Removed(e.Code, e.MemberId!, FrameEncoder.SessionEnded(e.Code, EndReason.Kicked, default));
+                }
+                hub.Broadcast(e.Code, e.MemberId, FrameEncoder.PeerLeft(e.Code, e.Role, e.Members, LeaveReason.Kicked, e.MemberId!));
+                break;
+            case SessionEventKind.Signal when hub.IsAttached(e.Code, e.OtherMemberId!):
+                hub.SendTo(e.Code, e.OtherMemberId!, FrameEncoder.Signal(e.Code, e.MemberId!, e.Data.Span));
                 break;
             case SessionEventKind.HostResumed:
                 hub.HostResumedElsewhere(e.Code, e.MemberId!);

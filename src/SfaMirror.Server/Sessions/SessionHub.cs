@@ -65,7 +65,7 @@ internal sealed class SessionHub(ISessionSubscriptions subscriptions)
     /// <summary>Removes a member; after the session's last local member, unsubscribes from it.</summary>
     public async ValueTask DetachAsync(string code, string memberId)
     {
-        if (Remove(code, memberId, out var group) is not null)
+        if (Remove(code, memberId, out var group, out _) is not null)
         {
             await ReleaseIfEmptyAsync(code, group!).ConfigureAwait(false);
         }
@@ -86,7 +86,10 @@ internal sealed class SessionHub(ISessionSubscriptions subscriptions)
 
     public bool HasMembers(string code) => _groups.ContainsKey(code);
 
-    /// <summary>A member's own reply and what follows it; from here on the member receives the session's broadcasts.</summary>
+    /// <summary>
+    /// A member's own reply and what follows it; from here on the member receives the session's broadcasts. A member
+    /// that was waiting for admission is told it is in.
+    /// </summary>
     public void DeliverReply(string code, string memberId, OutboundFrame reply, byte[]? customer = null, byte[]? product = null)
     {
         if (!_groups.TryGetValue(code, out var group))
@@ -102,9 +105,67 @@ internal sealed class SessionHub(ISessionSubscriptions subscriptions)
             }
             var slot = group.Slots[index];
             slot.Active = true;
+            if (slot.Waiting)
+            {
+                slot.Waiting = false;
+                slot.Member.OnAdmitted(code);
+            }
             slot.Member.Send(reply);
             if (customer is not null) slot.Member.Send(customer);
             if (product is not null) slot.Member.Send(product);
+        }
+    }
+
+    /// <summary>
+    /// The reply to a join held for admission: the member receives frames meant for it alone (signals, the end of the
+    /// session) but no broadcast until it is admitted.
+    /// </summary>
+    public void DeliverWaiting(string code, string memberId, OutboundFrame reply)
+    {
+        if (!_groups.TryGetValue(code, out var group))
+        {
+            return;
+        }
+        lock (group)
+        {
+            var index = group.IndexOf(memberId);
+            if (index < 0 || group.Slots[index].Active)
+            {
+                return;
+            }
+            group.Slots[index].Waiting = true;
+            group.Slots[index].Member.Send(reply);
+        }
+    }
+
+    /// <summary>A frame for one member that is in the session or waiting to be admitted, if it is here.</summary>
+    public void SendTo(string code, string memberId, OutboundFrame frame)
+    {
+        if (!_groups.TryGetValue(code, out var group))
+        {
+            return;
+        }
+        lock (group)
+        {
+            var index = group.IndexOf(memberId);
+            if (index >= 0 && group.Slots[index] is { } slot && (slot.Active || slot.Waiting))
+            {
+                slot.Member.Send(frame);
+            }
+        }
+    }
+
+    /// <summary>The host kicked or denied a member: it is removed here, forgets the session, and gets <paramref name="frame"/>.</summary>
+    public void Removed(string code, string memberId, OutboundFrame frame)
+    {
+        if (Remove(code, memberId, out var group, out var wasTold) is { } removed)
+        {
+            removed.OnSessionEnded(code);
+            if (wasTold)
+            {
+                removed.Send(frame);
+            }
+            _ = ReleaseIfEmptyAsync(code, group!).AsTask();
         }
     }
 
@@ -130,7 +191,7 @@ internal sealed class SessionHub(ISessionSubscriptions subscriptions)
     /// <summary>The host role moved to another connection: the member holding it here is removed and closed.</summary>
     public void HostResumedElsewhere(string code, string memberId)
     {
-        if (Remove(code, memberId, out var group) is { } replaced)
+        if (Remove(code, memberId, out var group, out _) is { } replaced)
         {
             replaced.OnHostResumedElsewhere(code);
             _ = ReleaseIfEmptyAsync(code, group!).AsTask();
@@ -158,7 +219,7 @@ internal sealed class SessionHub(ISessionSubscriptions subscriptions)
         }
         foreach (var slot in slots)
         {
-            if (slot.Active)
+            if (slot.Active || slot.Waiting)
             {
                 slot.Member.Send(slot.Member.MemberId == requesterMemberId ? requesterFrame : othersFrame);
             }
@@ -167,8 +228,9 @@ internal sealed class SessionHub(ISessionSubscriptions subscriptions)
     }
 
     /// <summary>Takes a member out of its group; null when it was not attached here.</summary>
-    private ILocalMember? Remove(string code, string memberId, out LocalGroup? group)
+    private ILocalMember? Remove(string code, string memberId, out LocalGroup? group, out bool wasTold)
     {
+        wasTold = false;
         if (!_groups.TryGetValue(code, out group))
         {
             return null;
@@ -181,6 +243,7 @@ internal sealed class SessionHub(ISessionSubscriptions subscriptions)
                 return null;
             }
             var member = group.Slots[index].Member;
+            wasTold = group.Slots[index].Active || group.Slots[index].Waiting;
             group.Slots.RemoveAt(index);
             return member;
         }
@@ -234,6 +297,9 @@ internal sealed class SessionHub(ISessionSubscriptions subscriptions)
     private sealed class Slot(ILocalMember member)
     {
         public ILocalMember Member { get; } = member;
+        /// <summary>Its reply was delivered: it receives the session's broadcasts.</summary>
         public bool Active { get; set; }
+        /// <summary>It waits for admission: it receives what is sent to it alone.</summary>
+        public bool Waiting { get; set; }
     }
 }

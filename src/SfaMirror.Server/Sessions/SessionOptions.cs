@@ -36,6 +36,28 @@ internal sealed class SessionOptions
     [EnumDataType(typeof(ViewerUpdates))]
     public ViewerUpdates ViewerUpdates { get; set; } = ViewerUpdates.Allow;
 
+    /// <summary>
+    /// <c>Host</c>: every session's viewers wait for the host's <c>ADMIT</c> (as <c>CREATE_SESSION</c> with
+    /// <c>payload.admission: "host"</c> does for one).
+    /// </summary>
+    [EnumDataType(typeof(AdmissionMode))]
+    public AdmissionMode Admission { get; set; } = AdmissionMode.Open;
+
+    /// <summary><c>Link</c>: a viewer joins only with a join key, so a guessed code is worth nothing.</summary>
+    [EnumDataType(typeof(JoinWith))]
+    public JoinWith JoinWith { get; set; } = JoinWith.Code;
+
+    /// <summary>Largest <c>SIGNAL</c> <c>data</c>, in bytes of JSON as sent.</summary>
+    [Range(16, 1_048_576)]
+    public int MaxSignalBytes { get; set; } = 8192;
+
+    /// <summary>Longest life a join link may ask for.</summary>
+    [Range(10, 31_536_000)]
+    public int MaxJoinLinkSeconds { get; set; } = 86_400;
+
+    /// <summary>Refuses every session that is not end-to-end encrypted (<c>E2E_REQUIRED</c>).</summary>
+    public bool RequireE2E { get; set; }
+
     /// <summary>How often a summary of live sessions and connections is logged.</summary>
     [Range(0.1, 86_400)]
     public double SummaryIntervalSeconds { get; set; } = 30;

@@ -45,11 +45,12 @@ internal sealed partial class RelayConnection : IClientConnection, IDisposable
     /// <param name="transport">The connection's pipes, after the opening handshake.</param>
     /// <param name="abortTransport">Cuts the connection; any pending read or write then ends.</param>
     /// <param name="socket">The connection's own socket, when frames may be written to it directly (see <see cref="FrameWriter"/>).</param>
-    public RelayConnection(long id, string remoteAddress, string clientAddress, IDuplexPipe transport, TransportOptions options, RelayMetrics metrics, ILogger logger, Action abortTransport, Socket? socket = null)
+    public RelayConnection(long id, string remoteAddress, string clientAddress, string userAgent, IDuplexPipe transport, TransportOptions options, RelayMetrics metrics, ILogger logger, Action abortTransport, Socket? socket = null)
     {
         Id = id;
         RemoteAddress = remoteAddress;
         ClientAddress = clientAddress;
+        UserAgent = userAgent;
         _transport = transport;
         _abortTransport = abortTransport;
         _maxMessageBytes = options.MaxMessageBytes;
@@ -69,6 +70,8 @@ internal sealed partial class RelayConnection : IClientConnection, IDisposable
     public string RemoteAddress { get; }
 
     public string ClientAddress { get; }
+
+    public string UserAgent { get; }
 
     public long QueuedBytes => _queue.QueuedBytes;
 

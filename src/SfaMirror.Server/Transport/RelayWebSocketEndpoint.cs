@@ -107,16 +107,17 @@ internal sealed partial class RelayWebSocketEndpoint(
         var pipe = new StreamDuplexPipe(
             PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true)),
             PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true)));
-        await RunAsync(pipe, $"{peer}:{context.Connection.RemotePort}", admitted.ClientAddress, context.Abort).ConfigureAwait(false);
+        await RunAsync(pipe, $"{peer}:{context.Connection.RemotePort}", admitted.ClientAddress, headers.UserAgent ?? "", context.Abort).ConfigureAwait(false);
     }
 
     /// <summary>Runs a connection whose opening handshake is done until it closes.</summary>
     /// <param name="abortTransport">Cuts the underlying connection.</param>
     /// <param name="socket">The connection's socket, when frames may be written to it directly.</param>
+    /// <param name="userAgent">The upgrade's <c>User-Agent</c> (<see cref="UserAgents"/>), "" when none.</param>
     /// <param name="clientAddress">The client's address as the limits key it (<see cref="AddressKey"/>), proxies resolved.</param>
-    public async Task RunAsync(IDuplexPipe transport, string remote, string clientAddress, Action abortTransport, Socket? socket = null)
+    public async Task RunAsync(IDuplexPipe transport, string remote, string clientAddress, string userAgent, Action abortTransport, Socket? socket = null)
     {
-        using var connection = new RelayConnection(tracker.NextId(), remote, clientAddress, transport, _options, metrics, logger, abortTransport, socket);
+        using var connection = new RelayConnection(tracker.NextId(), remote, clientAddress, userAgent, transport, _options, metrics, logger, abortTransport, socket);
         tracker.Add(connection);
         metrics.ConnectionOpened();
         Log.Opened(logger, connection.Id, remote);

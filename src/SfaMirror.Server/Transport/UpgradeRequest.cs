@@ -28,6 +28,9 @@ internal struct UpgradeRequest
     /// <summary><c>Origin</c>; a request with several is judged by its last.</summary>
     public string? Origin { get; private set; }
 
+    /// <summary><c>User-Agent</c>, cut to <see cref="UserAgents.MaxLength"/> characters; shown to a host that admits viewers.</summary>
+    public string? UserAgent { get; private set; }
+
     /// <summary>Whether the request asks for a WebSocket at all (<c>Upgrade: websocket</c>).</summary>
     public readonly bool IsWebSocket => _upgrade;
 
@@ -67,10 +70,14 @@ internal struct UpgradeRequest
         {
             Origin = Encoding.ASCII.GetString(value);
         }
+        else if (Ascii.EqualsIgnoreCase(name, "User-Agent"u8))
+        {
+            UserAgent = UserAgents.Of(value);
+        }
     }
 
     /// <summary>The headers <see cref="Add(ReadOnlySpan{byte}, ReadOnlySpan{byte})"/> looks at, for the HTTP pipeline's path.</summary>
-    public static readonly string[] HeaderNames = ["Host", "Upgrade", "Connection", "Sec-WebSocket-Version", "Sec-WebSocket-Key", "X-Forwarded-For", "Forwarded", "Origin"];
+    public static readonly string[] HeaderNames = ["Host", "Upgrade", "Connection", "Sec-WebSocket-Version", "Sec-WebSocket-Key", "X-Forwarded-For", "Forwarded", "Origin", "User-Agent"];
 
     private static string Join(string? earlier, ReadOnlySpan<byte> value) =>
         earlier is null ? Encoding.ASCII.GetString(value) : $"{earlier},{Encoding.ASCII.GetString(value)}";

@@ -70,7 +70,7 @@ internal sealed class WebSocketConnectionMiddleware(ConnectionDelegate next, Rel
             await connection.Transport.Output.WriteAsync(response.AsMemory(0, length)).ConfigureAwait(false);
         }
         var remote = connection.RemoteEndPoint is IPEndPoint ip ? $"{ip.Address}:{ip.Port}" : connection.RemoteEndPoint?.ToString() ?? "unknown";
-        await endpoint.RunAsync(connection.Transport, remote, admitted.ClientAddress, connection.Abort, socket).ConfigureAwait(false);
+        await endpoint.RunAsync(connection.Transport, remote, admitted.ClientAddress, request.UserAgent ?? "", connection.Abort, socket).ConfigureAwait(false);
     }
 
     /// <summary>

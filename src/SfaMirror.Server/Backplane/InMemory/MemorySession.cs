@@ -18,8 +18,20 @@ internal sealed class MemorySession(string code, string hostMemberId, string res
     public StoredState Product { get; set; }
     public long Seq { get; set; }
     public bool Gone { get; set; }
+    public bool Locked { get; set; }
+
+    /// <summary>Viewers waiting for the host to admit them, oldest first.</summary>
+    public List<PendingJoin> Pending { get; } = [];
+
+    /// <summary>Members the host kicked or denied: they may not join again.</summary>
+    public HashSet<string> Kicked { get; } = new(StringComparer.Ordinal);
 
     public int IndexOf(string memberId) => Members.FindIndex(m => m.MemberId == memberId);
+
+    public int PendingIndexOf(string memberId) => Pending.FindIndex(p => p.MemberId == memberId);
+
+    /// <summary>The host's member id, or null while the session has none.</summary>
+    public string? HostId => HostIndex() is var i and >= 0 ? Members[i].MemberId : null;
 
     public int HostIndex() => Members.FindIndex(m => m.Role == MemberRole.Host);
 
@@ -34,4 +46,16 @@ internal sealed class MemorySession(string code, string hostMemberId, string res
     public bool ResumesWith(string? presentedHash) =>
         presentedHash is not null &&
         CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(resumeTokenHash), Encoding.ASCII.GetBytes(presentedHash));
+}
+
+/// <summary>A viewer waiting for admission: what the host is shown, and the join's request id to echo once admitted.</summary>
+internal sealed record PendingJoin(string MemberId, byte[] UserAgent, byte[] RequestId, DateTimeOffset Since);
+
+/// <summary>A join key's session, how many joins it has left and until when it works.</summary>
+internal sealed class MemoryJoinLink(string keyHash, string code, int uses, DateTimeOffset expiresAt)
+{
+    public string KeyHash { get; } = keyHash;
+    public string Code { get; } = code;
+    public int Uses { get; set; } = uses;
+    public DateTimeOffset ExpiresAt { get; } = expiresAt;
 }

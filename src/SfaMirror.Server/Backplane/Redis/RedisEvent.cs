@@ -11,7 +11,9 @@ namespace SfaMirror.Server.Backplane.Redis;
 /// request id (raw JSON), seq A (decimal text), payload A (raw JSON), seq B, payload B. State A is the
 /// update of a <c>State</c> event and the customer of a <c>Joined</c> one; B is the product. The decoded
 /// event's memory points into the received message: payloads go on as the bytes they were stored as. A seventh
-/// field, <c>extra</c>, may follow (older nodes neither write nor read it): for a <c>Joined</c> event, <c>1</c> when the host is verified.
+/// field, <c>extra</c>, may follow: for <c>Joined</c> and <c>JoinPending</c>, flags in decimal (1: the host is verified,
+/// 2: the session is encrypted). For <c>JoinRequested</c>, <c>JoinWithdrawn</c> and <c>Signal</c> the third and fourth
+/// fields are the other member's id and the data (user agent, signal data) instead of a state.
 /// </summary>
 internal static class RedisEvent
 {
@@ -26,10 +28,13 @@ internal static class RedisEvent
             return false;
         }
         var offset = HeaderLength;
+        var kind = (SessionEventKind)data[1];
+        var carriesOther = kind is SessionEventKind.JoinRequested or SessionEventKind.JoinWithdrawn or SessionEventKind.Signal;
+        StoredState stateA = default, stateB = default;
         if (!TryField(data, ref offset, out var member) || !TryField(data, ref offset, out var requestId) ||
             !TryField(data, ref offset, out var seqA) || !TryField(data, ref offset, out var payloadA) ||
             !TryField(data, ref offset, out var seqB) || !TryField(data, ref offset, out var payloadB) ||
-            !TryState(seqA, payloadA, out var stateA) || !TryState(seqB, payloadB, out var stateB))
+            !carriesOther && (!TryState(seqA, payloadA, out stateA) || !TryState(seqB, payloadB, out stateB)))
         {
             return false;
         }
@@ -38,7 +43,7 @@ internal static class RedisEvent
         {
             return false;
         }
-        var kind = (SessionEventKind)data[1];
+        var flags = extra.IsEmpty || !Utf8Parser.TryParse(extra.Span, out int parsed, out _) ? 0 : parsed;
         decoded = new SessionEvent
         {
             Kind = kind,
@@ -53,7 +58,10 @@ internal static class RedisEvent
             State = kind == SessionEventKind.State ? stateA : default,
             Customer = kind == SessionEventKind.Joined ? stateA : default,
             Product = kind == SessionEventKind.Joined ? stateB : default,
-            HostVerified = kind == SessionEventKind.Joined && extra.Span.SequenceEqual("1"u8),
+            HostVerified = kind == SessionEventKind.Joined && (flags & 1) != 0,
+            Encrypted = (flags & 2) != 0,
+            OtherMemberId = carriesOther && !seqA.IsEmpty ? Encoding.UTF8.GetString(seqA.Span) : null,
+            Data = carriesOther ? payloadA : default,
         };
         return true;
     }

@@ -38,6 +38,14 @@ internal sealed class RedisKeys(string prefix)
     /// <summary>Sorted set: every session, scored by its last activity (idle expiry).</summary>
     public RedisKey LastActivity { get; } = prefix + "activity";
 
+    /// <summary>Sorted set of <c>"{code} {memberId}"</c>: viewers waiting for admission, scored by when they asked (timeout).</summary>
+    public RedisKey Pending { get; } = prefix + "pending";
+
+    /// <summary>Hash with a PX expiry per join key hash: its session code (<c>c</c>) and uses left (<c>u</c>).</summary>
+    public string JoinLinkPrefix { get; } = prefix + "link:";
+
+    public RedisKey JoinLink(string keyHash) => JoinLinkPrefix + keyHash;
+
     /// <summary>Set: ids of the nodes that hold (or held) a lease.</summary>
     public RedisKey Nodes { get; } = prefix + "nodes";
 

@@ -17,7 +17,7 @@ internal static class RedisScripts
     /// </summary>
     public static readonly string Constants =
         LuaTable<StoreStatus>("STATUS") + LuaTable<SessionEventKind>("EVENT") + LuaTable<MemberRole>("ROLE") +
-        LuaTable<LeaveReason>("LEAVE") + LuaTable<EndReason>("END") + LuaTable<StateKind>("STATE");
+        LuaTable<LeaveReason>("LEAVE") + LuaTable<EndReason>("END") + LuaTable<StateKind>("STATE") + LuaTable<HostControl>("CONTROL");
 
     private static readonly string Prelude = Constants + """
         local function now_ms()
@@ -38,6 +38,50 @@ internal static class RedisScripts
         local function node_of(mid)
           return string.match(mid, '^([^%-]+)%-') or ''
         end
+        -- A waiting viewer's field in the session hash ('p:' .. member): its join's request id, then its user agent.
+        local function pending_parts(v)
+          local n = struct.unpack('>I4', v)
+          return string.sub(v, 5, 4 + n), string.sub(v, 5 + n)
+        end
+        -- The Joined / JoinPending flags: 1 the host is verified, 2 the session is encrypted.
+        local function flags_of(skey)
+          local fl = redis.call('HMGET', skey, 'hv', 'e2e')
+          local x = 0
+          if fl[1] == '1' then x = x + 1 end
+          if fl[2] == '1' then x = x + 2 end
+          return tostring(x)
+        end
+        local function host_of(mkey)
+          local all = redis.call('HGETALL', mkey)
+          for i = 1, #all, 2 do
+            if all[i + 1] == 'h' then return all[i] end
+          end
+          return false
+        end
+        -- Takes a waiting viewer out of its session; returns its field's value, or false when it was not waiting.
+        local function unpend(skey, code, mid, pending_key, nm_prefix)
+          local v = redis.call('HGET', skey, 'p:' .. mid)
+          if not v then return false end
+          redis.call('HDEL', skey, 'p:' .. mid)
+          redis.call('HINCRBY', skey, 'np', -1)
+          redis.call('ZREM', pending_key, code .. ' ' .. mid)
+          redis.call('SREM', nm_prefix .. node_of(mid), code .. ' ' .. mid)
+          return v
+        end
+        local function withdrawn(channel, skey, mkey, mid, reason, count)
+          local host = host_of(mkey)
+          if host then redis.call('PUBLISH', channel, event(EVENT.JoinWithdrawn, ROLE.Viewer, reason, 0, count, mid, '', host)) end
+        end
+        -- Every viewer still waiting in a session that is going away is told it timed out.
+        local function deny_all_pending(skey, code, channel, pending_key, nm_prefix)
+          for _, k in ipairs(redis.call('HKEYS', skey)) do
+            if string.sub(k, 1, 2) == 'p:' then
+              local mid = string.sub(k, 3)
+              unpend(skey, code, mid, pending_key, nm_prefix)
+              redis.call('PUBLISH', channel, event(EVENT.JoinDenied, ROLE.Viewer, LEAVE.Timeout, 0, 0, mid))
+            end
+          end
+        end
 
         """;
 
@@ -50,7 +94,8 @@ internal static class RedisScripts
 
     /// <summary>KEYS: session, members, retired, sessions, activity, node members, empty.
     /// ARGV: code, member, token hash, max sessions, ttl ms, channel, request id, '1' if viewers are read-only,
-    /// host subject or '', '1' if the host is verified, host sessions prefix, max sessions per host, session prefix.</summary>
+    /// host subject or '', '1' if the host is verified, host sessions prefix, max sessions per host, session prefix,
+    /// '1' if viewers wait for admission, '1' if the session is end-to-end encrypted.</summary>
     public static readonly string Create = Prelude + """
         if redis.call('EXISTS', KEYS[1]) == 1 or redis.call('EXISTS', KEYS[3]) == 1 then return STATUS.CodeTaken end
         if redis.call('ZCARD', KEYS[4]) >= tonumber(ARGV[4]) then return STATUS.Busy end
@@ -68,6 +113,8 @@ internal static class RedisScripts
         redis.call('HSET', KEYS[1], 'tok', ARGV[3], 'created', now, 'last', now, 'seq', 0)
         if ARGV[8] == '1' then redis.call('HSET', KEYS[1], 'ro', '1') end
         if ARGV[10] == '1' then redis.call('HSET', KEYS[1], 'hv', '1') end
+        if ARGV[14] == '1' then redis.call('HSET', KEYS[1], 'adm', '1') end
+        if ARGV[15] == '1' then redis.call('HSET', KEYS[1], 'e2e', '1') end
         if hk then
           redis.call('HSET', KEYS[1], 'sub', ARGV[9])
           redis.call('SADD', hk, ARGV[1])
@@ -83,37 +130,87 @@ internal static class RedisScripts
         return STATUS.Ok
         """;
 
-    /// <summary>KEYS: session, members, empty, activity, joiner's node members.
-    /// ARGV: code, member, token hash or '', max members, ttl ms, channel, request id, node members prefix.
-    /// Returns {status, role, members}.</summary>
+    /// <summary>KEYS: session, members, empty, activity, joiner's node members, pending, join link (or '').
+    /// ARGV: code, member, token hash or '', max members, ttl ms, channel, request id, node members prefix,
+    /// '1' with a join key, '1' when a key is required, user agent.
+    /// Returns {status, role, members, 1 if encrypted}. The rules in ISessionStore.JoinAsync's order, as the memory store's.</summary>
     public static readonly string Join = Prelude + """
-        if redis.call('EXISTS', KEYS[1]) == 0 then return {STATUS.NotFound, 0, 0} end
-        local code, mid = ARGV[1], ARGV[2]
+        if redis.call('EXISTS', KEYS[1]) == 0 then return {STATUS.NotFound, 0, 0, 0} end
+        local code, mid, rid = ARGV[1], ARGV[2], ARGV[7]
         -- Comparing hashes of a secret the client chose leaks nothing worth a constant-time compare.
         local resumes = ARGV[3] ~= '' and redis.call('HGET', KEYS[1], 'tok') == ARGV[3]
         local role = redis.call('HGET', KEYS[2], mid)
         local count = redis.call('HLEN', KEYS[2])
+        local fl = redis.call('HMGET', KEYS[1], 'adm', 'e2e', 'lk', 'np')
+        local enc = 0
+        if fl[2] == '1' then enc = 1 end
+        local ex = flags_of(KEYS[1])
+        local np = tonumber(fl[4] or '0')
         local function joined(r, n)
-          local st = redis.call('HMGET', KEYS[1], 'cs', 'c', 'ps', 'p', 'hv')
-          redis.call('PUBLISH', ARGV[6], event(EVENT.Joined, role_byte(r), 0, 0, n, mid, ARGV[7], st[1], st[2], st[3], st[4], st[5]))
+          local st = redis.call('HMGET', KEYS[1], 'cs', 'c', 'ps', 'p')
+          redis.call('PUBLISH', ARGV[6], event(EVENT.Joined, role_byte(r), 0, 0, n, mid, rid, st[1], st[2], st[3], st[4], ex))
+        end
+        local function request_again()
+          for _, k in ipairs(redis.call('HKEYS', KEYS[1])) do
+            if string.sub(k, 1, 2) == 'p:' then
+              local _, ua = pending_parts(redis.call('HGET', KEYS[1], k))
+              redis.call('PUBLISH', ARGV[6], event(EVENT.JoinRequested, ROLE.Viewer, 0, 0, count, string.sub(k, 3), '', mid, ua))
+            end
+          end
+        end
+        local function pending_reply()
+          redis.call('PUBLISH', ARGV[6], event(EVENT.JoinPending, ROLE.Viewer, 0, 0, count, mid, rid, '', '', '', '', ex))
         end
         if role and not (resumes and role == 'v') then
           joined(role, count)
-          return {STATUS.Ok, role_byte(role), count}
+          if role == 'h' then request_again() end
+          return {STATUS.Ok, role_byte(role), count, enc}
         end
+        local waiting = redis.call('HEXISTS', KEYS[1], 'p:' .. mid) == 1
+        if waiting and not resumes then
+          pending_reply()
+          return {STATUS.Pending, ROLE.Viewer, count, enc}
+        end
+        if not resumes then
+          if redis.call('HEXISTS', KEYS[1], 'k:' .. mid) == 1 then return {STATUS.Kicked, 0, count, 0} end
+          if ARGV[9] == '1' then
+            local l = redis.call('HMGET', KEYS[7], 'c', 'u')
+            if l[1] ~= code or tonumber(l[2] or '0') <= 0 then return {STATUS.JoinKeyInvalid, 0, count, 0} end
+          elseif ARGV[10] == '1' then
+            return {STATUS.JoinKeyRequired, 0, count, 0}
+          end
+          if fl[3] == '1' then return {STATUS.Locked, 0, count, 0} end
+        elseif waiting then
+          -- A waiting viewer presenting the resume token is the host coming back: it waits no longer.
+          unpend(KEYS[1], code, mid, KEYS[6], ARGV[8])
+          np = np - 1
+        end
+        local host = false
+        if resumes then host = host_of(KEYS[2]) end
+        if not role and not host and count + np >= tonumber(ARGV[4]) then return {STATUS.Full, 0, count, 0} end
+        local function use_key()
+          if ARGV[9] == '1' and redis.call('HINCRBY', KEYS[7], 'u', -1) <= 0 then redis.call('DEL', KEYS[7]) end
+        end
+        local now = now_ms()
+        if not resumes and fl[1] == '1' then
+          use_key()
+          redis.call('HSET', KEYS[1], 'p:' .. mid, f(rid) .. ARGV[11], 'last', now)
+          redis.call('HINCRBY', KEYS[1], 'np', 1)
+          redis.call('ZADD', KEYS[6], now, code .. ' ' .. mid)
+          redis.call('SADD', KEYS[5], code .. ' ' .. mid)
+          redis.call('ZADD', KEYS[4], now, code)
+          redis.call('PEXPIRE', KEYS[1], ARGV[5])
+          pending_reply()
+          local h = host_of(KEYS[2])
+          if h then redis.call('PUBLISH', ARGV[6], event(EVENT.JoinRequested, ROLE.Viewer, 0, 0, count, mid, '', h, ARGV[11])) end
+          return {STATUS.Pending, ROLE.Viewer, count, enc}
+        end
+        use_key()
         if role then
           redis.call('HDEL', KEYS[2], mid)
           count = count - 1
           redis.call('PUBLISH', ARGV[6], event(EVENT.PeerLeft, ROLE.Viewer, LEAVE.Left, 0, count, mid))
         end
-        local host = false
-        if resumes then
-          local all = redis.call('HGETALL', KEYS[2])
-          for i = 1, #all, 2 do
-            if all[i + 1] == 'h' then host = all[i] break end
-          end
-        end
-        if not role and not host and count >= tonumber(ARGV[4]) then return {STATUS.Full, 0, count} end
         if host then
           redis.call('HDEL', KEYS[2], host)
           redis.call('SREM', ARGV[8] .. node_of(host), code .. ' ' .. host)
@@ -127,21 +224,109 @@ internal static class RedisScripts
         count = count + 1
         redis.call('SADD', KEYS[5], code .. ' ' .. mid)
         redis.call('ZREM', KEYS[3], code)
-        local now = now_ms()
         redis.call('HSET', KEYS[1], 'last', now)
         redis.call('ZADD', KEYS[4], now, code)
         redis.call('PEXPIRE', KEYS[1], ARGV[5])
         redis.call('PEXPIRE', KEYS[2], ARGV[5])
         joined(new_role, count)
         redis.call('PUBLISH', ARGV[6], event(EVENT.PeerJoined, role_byte(new_role), 0, 0, count, mid))
-        return {STATUS.Ok, role_byte(new_role), count}
+        if new_role == 'h' then request_again() end
+        return {STATUS.Ok, role_byte(new_role), count, enc}
         """;
 
-    /// <summary>KEYS: members, empty, node members. ARGV: code, member, reason, channel.
-    /// Returns {was member, role, members left}.</summary>
+    /// <summary>KEYS: session, members, pending, activity, empty. ARGV: code, host, control, target, channel, node members prefix.
+    /// Returns a status. The same rules as the memory store's Control.</summary>
+    public static readonly string Control = Prelude + """
+        local code, host, t = ARGV[1], ARGV[2], ARGV[4]
+        local role = redis.call('HGET', KEYS[2], host)
+        if not role or redis.call('EXISTS', KEYS[1]) == 0 then return STATUS.NotMember end
+        if role ~= 'h' then return STATUS.NotHost end
+        local now = now_ms()
+        redis.call('HSET', KEYS[1], 'last', now)
+        redis.call('ZADD', KEYS[4], now, code)
+        local c = tonumber(ARGV[3])
+        if c == CONTROL.Lock then redis.call('HSET', KEYS[1], 'lk', '1') return STATUS.Ok end
+        if c == CONTROL.Unlock then redis.call('HDEL', KEYS[1], 'lk') return STATUS.Ok end
+        if t == host then return STATUS.NotAllowed end
+        local count = redis.call('HLEN', KEYS[2])
+        local v = redis.call('HGET', KEYS[1], 'p:' .. t)
+        if v then
+          if c == CONTROL.Admit then
+            local rid = pending_parts(v)
+            redis.call('HDEL', KEYS[1], 'p:' .. t)
+            redis.call('HINCRBY', KEYS[1], 'np', -1)
+            redis.call('ZREM', KEYS[3], code .. ' ' .. t)
+            redis.call('HSET', KEYS[2], t, 'v')
+            redis.call('ZREM', KEYS[5], code)
+            count = count + 1
+            local st = redis.call('HMGET', KEYS[1], 'cs', 'c', 'ps', 'p')
+            redis.call('PUBLISH', ARGV[5], event(EVENT.Joined, ROLE.Viewer, 0, 0, count, t, rid, st[1], st[2], st[3], st[4], flags_of(KEYS[1])))
+            redis.call('PUBLISH', ARGV[5], event(EVENT.PeerJoined, ROLE.Viewer, 0, 0, count, t))
+          else
+            unpend(KEYS[1], code, t, KEYS[3], ARGV[6])
+            redis.call('HSET', KEYS[1], 'k:' .. t, '1')
+            redis.call('PUBLISH', ARGV[5], event(EVENT.JoinDenied, ROLE.Viewer, LEAVE.Kicked, 0, count, t))
+          end
+          return STATUS.Ok
+        end
+        if c ~= CONTROL.Kick then return STATUS.MemberNotFound end
+        local tr = redis.call('HGET', KEYS[2], t)
+        if not tr then return STATUS.MemberNotFound end
+        redis.call('HDEL', KEYS[2], t)
+        redis.call('SREM', ARGV[6] .. node_of(t), code .. ' ' .. t)
+        redis.call('HSET', KEYS[1], 'k:' .. t, '1')
+        redis.call('PUBLISH', ARGV[5], event(EVENT.Kicked, role_byte(tr), LEAVE.Kicked, 0, count - 1, t))
+        return STATUS.Ok
+        """;
+
+    /// <summary>KEYS: session, members, activity. ARGV: code, from, to, data, channel. Returns a status.
+    /// Who may signal whom is the memory store's SignalStatus rule.</summary>
+    public static readonly string Signal = Prelude + """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return STATUS.NotMember end
+        local from, to = ARGV[2], ARGV[3]
+        local fr = redis.call('HGET', KEYS[2], from)
+        local fp = not fr and redis.call('HEXISTS', KEYS[1], 'p:' .. from) == 1
+        if not fr and not fp then return STATUS.NotMember end
+        if from == to then return STATUS.NotAllowed end
+        local tr = redis.call('HGET', KEYS[2], to)
+        local tp = not tr and redis.call('HEXISTS', KEYS[1], 'p:' .. to) == 1
+        local ok
+        if fp then ok = tr == 'h' else ok = (tr and true) or (tp and fr == 'h') end
+        if not ok then return STATUS.MemberNotFound end
+        local now = now_ms()
+        redis.call('HSET', KEYS[1], 'last', now)
+        redis.call('ZADD', KEYS[3], now, ARGV[1])
+        redis.call('PUBLISH', ARGV[5], event(EVENT.Signal, 0, 0, 0, redis.call('HLEN', KEYS[2]), from, '', to, ARGV[4]))
+        return STATUS.Ok
+        """;
+
+    /// <summary>KEYS: session, members, join link. ARGV: host, code, uses, ttl ms. Returns a status.</summary>
+    public static readonly string CreateJoinLink = Prelude + """
+        local role = redis.call('HGET', KEYS[2], ARGV[1])
+        if not role or redis.call('EXISTS', KEYS[1]) == 0 then return STATUS.NotMember end
+        if role ~= 'h' then return STATUS.NotHost end
+        redis.call('HSET', KEYS[3], 'c', ARGV[2], 'u', ARGV[3])
+        redis.call('PEXPIRE', KEYS[3], ARGV[4])
+        return STATUS.Ok
+        """;
+
+    /// <summary>KEYS: join link. Returns its session code while it has uses left, else ''.</summary>
+    public const string FindJoinLink = """
+        local l = redis.call('HMGET', KEYS[1], 'c', 'u')
+        if l[1] and tonumber(l[2] or '0') > 0 then return l[1] end
+        return ''
+        """;
+
+    /// <summary>KEYS: members, empty, node members, session, pending. ARGV: code, member, reason, channel, node members prefix.
+    /// Returns {was member, role, members left}. A waiting viewer that leaves is withdrawn (the host is told).</summary>
     public static readonly string Leave = Prelude + """
         local role = redis.call('HGET', KEYS[1], ARGV[2])
-        if not role then return {0, 0, 0} end
+        if not role then
+          if unpend(KEYS[4], ARGV[1], ARGV[2], KEYS[5], ARGV[5]) then
+            withdrawn(ARGV[4], KEYS[4], KEYS[1], ARGV[2], tonumber(ARGV[3]), redis.call('HLEN', KEYS[1]))
+          end
+          return {0, 0, 0}
+        end
         redis.call('HDEL', KEYS[1], ARGV[2])
         redis.call('SREM', KEYS[3], ARGV[1] .. ' ' .. ARGV[2])
         local count = redis.call('HLEN', KEYS[1])
@@ -194,14 +379,18 @@ internal static class RedisScripts
         return {STATUS.Ok, st[1] or '', st[2] or ''}
         """;
 
-    /// <summary>KEYS: session, members, retired, sessions, empty, activity.
-    /// ARGV: code, member, channel, retire ms, request id, node members prefix, host sessions prefix.</summary>
+    /// <summary>KEYS: session, members, retired, sessions, empty, activity, pending.
+    /// ARGV: code, member, channel, retire ms, request id, node members prefix, host sessions prefix.
+    /// Waiting viewers are told by the Ended event, as members are (their node holds them).</summary>
     public static readonly string End = Prelude + """
         local role = redis.call('HGET', KEYS[2], ARGV[2])
         if not role or redis.call('EXISTS', KEYS[1]) == 0 then return STATUS.NotMember end
         if role ~= 'h' then return STATUS.NotHost end
         for _, m in ipairs(redis.call('HKEYS', KEYS[2])) do
           redis.call('SREM', ARGV[6] .. node_of(m), ARGV[1] .. ' ' .. m)
+        end
+        for _, k in ipairs(redis.call('HKEYS', KEYS[1])) do
+          if string.sub(k, 1, 2) == 'p:' then unpend(KEYS[1], ARGV[1], string.sub(k, 3), KEYS[7], ARGV[6]) end
         end
         local sub = redis.call('HGET', KEYS[1], 'sub')
         if sub then redis.call('SREM', ARGV[7] .. sub, ARGV[1]) end
@@ -215,8 +404,9 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// KEYS: nodes, empty, activity, sessions. ARGV: session, members, retired, channel, node members and
-    /// lease prefixes, grace ms, idle ms, retire ms, batch limit, host sessions prefix. Returns {dead nodes, deleted, expired}.
+    /// KEYS: nodes, empty, activity, sessions, pending. ARGV: session, members, retired, channel, node members and
+    /// lease prefixes, grace ms, idle ms, retire ms, batch limit, host sessions prefix, admission timeout ms.
+    /// Returns {dead nodes, deleted, expired}.
     /// The script is atomic, so each dead node, empty session and idle session is claimed by one node only.
     /// </summary>
     public static readonly string Sweep = Prelude + """
@@ -231,6 +421,9 @@ internal static class RedisScripts
               if code then
                 local mkey = ARGV[2] .. code
                 local role = redis.call('HGET', mkey, mid)
+                if not role and unpend(ARGV[1] .. code, code, mid, KEYS[5], ARGV[5]) then
+                  withdrawn(ARGV[4] .. code, ARGV[1] .. code, mkey, mid, LEAVE.Disconnected, redis.call('HLEN', mkey))
+                end
                 if role then
                   redis.call('HDEL', mkey, mid)
                   local count = redis.call('HLEN', mkey)
@@ -246,7 +439,17 @@ internal static class RedisScripts
             table.insert(dead, node)
           end
         end
+        for _, pair in ipairs(redis.call('ZRANGEBYSCORE', KEYS[5], '-inf', now - tonumber(ARGV[12]), 'LIMIT', 0, tonumber(ARGV[10]))) do
+          redis.call('ZREM', KEYS[5], pair)
+          local code, mid = string.match(pair, '^(%S+) (%S+)$')
+          if code and unpend(ARGV[1] .. code, code, mid, KEYS[5], ARGV[5]) then
+            local n = redis.call('HLEN', ARGV[2] .. code)
+            redis.call('PUBLISH', ARGV[4] .. code, event(EVENT.JoinDenied, ROLE.Viewer, LEAVE.Timeout, 0, n, mid))
+            withdrawn(ARGV[4] .. code, ARGV[1] .. code, ARGV[2] .. code, mid, LEAVE.Timeout, n)
+          end
+        end
         local function remove(code)
+          deny_all_pending(ARGV[1] .. code, code, ARGV[4] .. code, KEYS[5], ARGV[5])
           local mkey = ARGV[2] .. code
           for _, m in ipairs(redis.call('HKEYS', mkey)) do
             redis.call('SREM', ARGV[5] .. node_of(m), code .. ' ' .. m)

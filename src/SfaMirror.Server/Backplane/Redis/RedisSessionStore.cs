@@ -34,18 +34,52 @@ internal sealed partial class RedisSessionStore(
         var result = await redis.EvaluateAsync(RedisScripts.Create,
             [keys.Session(code), keys.Members(code), keys.Retired(code), keys.Sessions, keys.LastActivity, keys.NodeMembers(node.NodeId), keys.EmptySince],
             [code, memberId, resumeTokenHash, _options.MaxSessions, SafetyTtlMs, Channel(code), requestId,
-             Flag(access.ViewersReadOnly), access.HostSubject ?? "", Flag(access.HostVerified), keys.HostSessionsPrefix, _options.MaxSessionsPerHost, keys.SessionPrefix]).ConfigureAwait(false);
+             Flag(access.ViewersReadOnly), access.HostSubject ?? "", Flag(access.HostVerified), keys.HostSessionsPrefix, _options.MaxSessionsPerHost, keys.SessionPrefix,
+             Flag(access.AdmitByHost), Flag(access.Encrypted)]).ConfigureAwait(false);
         return (StoreStatus)(int)result;
     }
 
-    public async ValueTask<JoinResult> JoinAsync(string code, string memberId, string? resumeTokenHash, ReadOnlyMemory<byte> requestId, CancellationToken cancellationToken)
+    public async ValueTask<JoinResult> JoinAsync(JoinRequest request, CancellationToken cancellationToken)
     {
+        var (code, memberId) = (request.Code, request.MemberId);
         // A leave that failed in an outage must not undo this join when it is retried.
         _pendingLeaves.TryRemove((code, memberId), out _);
+        var link = request.JoinKeyHash is { } keyHash ? keys.JoinLink(keyHash) : keys.JoinLink("-");
         var result = await redis.EvaluateAsync(RedisScripts.Join,
-            [keys.Session(code), keys.Members(code), keys.EmptySince, keys.LastActivity, keys.NodeMembers(node.NodeId)],
-            [code, memberId, resumeTokenHash ?? "", _options.MaxMembersPerSession, SafetyTtlMs, Channel(code), requestId, keys.NodeMembersPrefix]).ConfigureAwait(false);
-        return new JoinResult((StoreStatus)(int)result[0], (MemberRole)(int)result[1], (int)result[2]);
+            [keys.Session(code), keys.Members(code), keys.EmptySince, keys.LastActivity, keys.NodeMembers(node.NodeId), keys.Pending, link],
+            [code, memberId, request.ResumeTokenHash ?? "", _options.MaxMembersPerSession, SafetyTtlMs, Channel(code), request.RequestId, keys.NodeMembersPrefix,
+             Flag(request.JoinKeyHash is not null), Flag(request.KeyRequired), request.UserAgent]).ConfigureAwait(false);
+        return new JoinResult((StoreStatus)(int)result[0], (MemberRole)(int)result[1], (int)result[2], (int)result[3] == 1);
+    }
+
+    public async ValueTask<StoreStatus> ControlAsync(string code, string hostMemberId, HostControl control, string? targetMemberId, CancellationToken cancellationToken)
+    {
+        var result = await redis.EvaluateAsync(RedisScripts.Control,
+            [keys.Session(code), keys.Members(code), keys.Pending, keys.LastActivity, keys.EmptySince],
+            [code, hostMemberId, (int)control, targetMemberId ?? "", Channel(code), keys.NodeMembersPrefix]).ConfigureAwait(false);
+        return (StoreStatus)(int)result;
+    }
+
+    public async ValueTask<StoreStatus> SignalAsync(string code, string fromMemberId, string toMemberId, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        var result = await redis.EvaluateAsync(RedisScripts.Signal,
+            [keys.Session(code), keys.Members(code), keys.LastActivity],
+            [code, fromMemberId, toMemberId, data, Channel(code)]).ConfigureAwait(false);
+        return (StoreStatus)(int)result;
+    }
+
+    public async ValueTask<StoreStatus> CreateJoinLinkAsync(string code, string hostMemberId, string keyHash, TimeSpan ttl, int uses, CancellationToken cancellationToken)
+    {
+        var result = await redis.EvaluateAsync(RedisScripts.CreateJoinLink,
+            [keys.Session(code), keys.Members(code), keys.JoinLink(keyHash)],
+            [hostMemberId, code, uses, Ms(ttl)]).ConfigureAwait(false);
+        return (StoreStatus)(int)result;
+    }
+
+    public async ValueTask<string?> FindJoinLinkAsync(string keyHash, CancellationToken cancellationToken)
+    {
+        var result = await redis.EvaluateAsync(RedisScripts.FindJoinLink, [keys.JoinLink(keyHash)], []).ConfigureAwait(false);
+        return (string?)result is { Length: > 0 } code ? code : null;
     }
 
     /// <summary>
@@ -68,8 +102,8 @@ internal sealed partial class RedisSessionStore(
     private async Task<LeaveResult> LeaveNowAsync(string code, string memberId, LeaveReason reason)
     {
         var result = await redis.EvaluateAsync(RedisScripts.Leave,
-            [keys.Members(code), keys.EmptySince, keys.NodeMembers(node.NodeId)],
-            [code, memberId, (int)reason, Channel(code)]).ConfigureAwait(false);
+            [keys.Members(code), keys.EmptySince, keys.NodeMembers(node.NodeId), keys.Session(code), keys.Pending],
+            [code, memberId, (int)reason, Channel(code), keys.NodeMembersPrefix]).ConfigureAwait(false);
         return new LeaveResult((int)result[0] == 1, (MemberRole)(int)result[1], (int)result[2]);
     }
 
@@ -107,7 +141,7 @@ internal sealed partial class RedisSessionStore(
     public async ValueTask<StoreStatus> EndAsync(string code, string memberId, ReadOnlyMemory<byte> requestId, CancellationToken cancellationToken)
     {
         var result = await redis.EvaluateAsync(RedisScripts.End,
-            [keys.Session(code), keys.Members(code), keys.Retired(code), keys.Sessions, keys.EmptySince, keys.LastActivity],
+            [keys.Session(code), keys.Members(code), keys.Retired(code), keys.Sessions, keys.EmptySince, keys.LastActivity, keys.Pending],
             [code, memberId, Channel(code), Ms(_options.CodeReuseBlock), requestId, keys.NodeMembersPrefix, keys.HostSessionsPrefix]).ConfigureAwait(false);
         return (StoreStatus)(int)result;
     }
@@ -123,9 +157,10 @@ internal sealed partial class RedisSessionStore(
             await RetryPendingLeavesAsync().ConfigureAwait(false);
         }
         var result = await redis.EvaluateAsync(RedisScripts.Sweep,
-            [keys.Nodes, keys.EmptySince, keys.LastActivity, keys.Sessions],
+            [keys.Nodes, keys.EmptySince, keys.LastActivity, keys.Sessions, keys.Pending],
             [keys.SessionPrefix, keys.MembersPrefix, keys.RetiredPrefix, keys.ChannelPrefix, keys.NodeMembersPrefix, keys.LeasePrefix,
-             Ms(_options.EmptySessionGrace), Ms(_options.IdleSessionTimeout), Ms(_options.CodeReuseBlock), SweepBatch, keys.HostSessionsPrefix]).ConfigureAwait(false);
+             Ms(_options.EmptySessionGrace), Ms(_options.IdleSessionTimeout), Ms(_options.CodeReuseBlock), SweepBatch, keys.HostSessionsPrefix,
+             Ms(_options.AdmissionTimeout)]).ConfigureAwait(false);
         foreach (var dead in (string[])result[0]!)
         {
             Log.NodeDead(logger, dead);
