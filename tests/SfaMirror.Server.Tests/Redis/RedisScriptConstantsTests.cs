@@ -28,9 +28,12 @@ public sealed class RedisScriptConstantsTests(RedisFixture fixture) : IClassFixt
     public Task Lua_state_kinds_are_the_StateKind_values() => AssertTableMatches<StateKind>("STATE");
 
     [Fact]
+    public Task Lua_host_controls_are_the_HostControl_values() => AssertTableMatches<HostControl>("CONTROL");
+
+    [Fact]
     public void No_script_returns_a_bare_status_number()
     {
-        foreach (var script in new[] { RedisScripts.Create, RedisScripts.Join, RedisScripts.Update, RedisScripts.Read, RedisScripts.End })
+        foreach (var script in new[] { RedisScripts.Create, RedisScripts.Join, RedisScripts.Control, RedisScripts.Signal, RedisScripts.CreateJoinLink, RedisScripts.Update, RedisScripts.Read, RedisScripts.End })
         {
             Assert.DoesNotMatch(@"return \{?\d", script);
         }
@@ -39,7 +42,7 @@ public sealed class RedisScriptConstantsTests(RedisFixture fixture) : IClassFixt
     [Fact]
     public void No_script_publishes_a_bare_event_number()
     {
-        foreach (var script in new[] { RedisScripts.Create, RedisScripts.Join, RedisScripts.Leave, RedisScripts.Update, RedisScripts.End, RedisScripts.Sweep })
+        foreach (var script in new[] { RedisScripts.Create, RedisScripts.Join, RedisScripts.Control, RedisScripts.Signal, RedisScripts.Leave, RedisScripts.Update, RedisScripts.End, RedisScripts.Sweep })
         {
             Assert.DoesNotMatch(@"event\(\d", script);
         }
