@@ -29,6 +29,7 @@ internal static class RelayServerExtensions
 
     public static WebApplication MapRelayServer(this WebApplication app)
     {
+        app.UseManagementPort();
         app.MapRelayWebSocket();
         app.MapObservability();
         app.MapAdmin();

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 
@@ -12,6 +14,11 @@ internal static class ObservabilityServiceCollectionExtensions
     {
         services.AddOptions<MetricsOptions>().Bind(configuration.GetSection(RelaySection.Name));
         services.AddSingleton<MetricsToken>();
+        services.AddOptions<ManagementOptions>().Bind(configuration.GetSection(RelaySection.Name)).ValidateOnStart()
+            .Validate(o => ManagementOptions.IsValidAddress(o.ManagementBindAddress), "ManagementBindAddress must be an IP address");
+        services.AddSingleton<IValidateOptions<ManagementOptions>, ManagementOptionsValidator>();
+        services.AddSingleton<ManagementPort>();
+        services.AddSingleton<IConfigureOptions<KestrelServerOptions>>(sp => sp.GetRequiredService<ManagementPort>());
         services.AddSingleton<RelayMetrics>();
         services.AddSingleton<RefusedAddresses>();
         // The relay's own meter only: ASP.NET Core's and the runtime's meters would multiply the scrape

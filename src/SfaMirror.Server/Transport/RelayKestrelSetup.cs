@@ -22,6 +22,7 @@ internal sealed class RelayKestrelSetup(IServiceProvider services, IOptions<Tran
         options.ConfigureEndpointDefaults(listen => listen.Use(next => new WebSocketConnectionMiddleware(
             next,
             services.GetRequiredService<RelayWebSocketEndpoint>(),
-            services.GetRequiredService<UpgradeAdmission>()).OnConnectionAsync));
+            services.GetRequiredService<UpgradeAdmission>(),
+            services.GetRequiredService<Observability.ManagementPort>()).OnConnectionAsync));
     }
 }

@@ -4,6 +4,8 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
+using SfaMirror.Server.Observability;
+
 namespace SfaMirror.Server.Transport;
 
 /// <summary>
@@ -19,10 +21,16 @@ namespace SfaMirror.Server.Transport;
 /// untouched, to the HTTP pipeline, which still has its own WebSocket path. A connection whose request head is
 /// not complete within <c>HandshakeTimeoutSeconds</c> is cut: this reads before any of Kestrel's timeouts apply.
 /// </summary>
-internal sealed class WebSocketConnectionMiddleware(ConnectionDelegate next, RelayWebSocketEndpoint endpoint, UpgradeAdmission admission)
+internal sealed class WebSocketConnectionMiddleware(ConnectionDelegate next, RelayWebSocketEndpoint endpoint, UpgradeAdmission admission, ManagementPort management)
 {
     public async Task OnConnectionAsync(ConnectionContext connection)
     {
+        if (management.IsManagementConnection(connection.LocalEndPoint))
+        {
+            // The operator's listener is plain HTTP; its pipeline refuses anything but the operator endpoints.
+            await next(connection).ConfigureAwait(false);
+            return;
+        }
         var (status, acceptKey, request) = await ReadRequestAsync(connection.Transport.Input).ConfigureAwait(false);
         switch (status)
         {

@@ -68,7 +68,10 @@ public sealed class RelayServer : IAsyncDisposable
         var app = builder.Build();
         app.MapRelayServer();
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        // With a management port there are two listeners; the relay's is the other one.
+        var management = app.Configuration.GetValue<int>("Relay:ManagementPort");
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses
+            .First(a => management == 0 || new Uri(a).Port != management);
         return new RelayServer(app, new Uri(address));
     }
 
