@@ -244,6 +244,17 @@ internal sealed class InMemorySessionStore(ISessionEventSink sink, IOptions<Stor
         }
     }
 
+    /// <summary>Under the session's lock: whether the member may act as its host (the host-only operations' one check).</summary>
+    private static StoreStatus HostStatus(MemorySession session, string memberId)
+    {
+        var index = session.IndexOf(memberId);
+        if (session.Gone || index < 0)
+        {
+            return StoreStatus.NotMember;
+        }
+        return session.Members[index].Role == MemberRole.Host ? StoreStatus.Ok : StoreStatus.NotHost;
+    }
+
     public ValueTask<StoreStatus> ControlAsync(string code, string hostMemberId, HostControl control, string? targetMemberId, CancellationToken cancellationToken)
     {
         if (!_sessions.TryGetValue(code, out var session))
@@ -252,14 +263,9 @@ internal sealed class InMemorySessionStore(ISessionEventSink sink, IOptions<Stor
         }
         lock (session)
         {
-            var index = session.IndexOf(hostMemberId);
-            if (session.Gone || index < 0)
+            if (HostStatus(session, hostMemberId) is var refused and not StoreStatus.Ok)
             {
-                return ValueTask.FromResult(StoreStatus.NotMember);
-            }
-            if (session.Members[index].Role != MemberRole.Host)
-            {
-                return ValueTask.FromResult(StoreStatus.NotHost);
+                return ValueTask.FromResult(refused);
             }
             session.LastActivity = time.GetUtcNow();
             return ValueTask.FromResult(Control(session, hostMemberId, control, targetMemberId ?? ""));
@@ -362,14 +368,9 @@ internal sealed class InMemorySessionStore(ISessionEventSink sink, IOptions<Stor
         }
         lock (session)
         {
-            var index = session.IndexOf(hostMemberId);
-            if (session.Gone || index < 0)
+            if (HostStatus(session, hostMemberId) is var refused and not StoreStatus.Ok)
             {
-                return ValueTask.FromResult(StoreStatus.NotMember);
-            }
-            if (session.Members[index].Role != MemberRole.Host)
-            {
-                return ValueTask.FromResult(StoreStatus.NotHost);
+                return ValueTask.FromResult(refused);
             }
             _links[keyHash] = new MemoryJoinLink(keyHash, code, uses, time.GetUtcNow() + ttl);
             session.LastActivity = time.GetUtcNow();
@@ -478,14 +479,9 @@ internal sealed class InMemorySessionStore(ISessionEventSink sink, IOptions<Stor
         }
         lock (session)
         {
-            var index = session.IndexOf(memberId);
-            if (session.Gone || index < 0)
+            if (HostStatus(session, memberId) is var refused and not StoreStatus.Ok)
             {
-                return ValueTask.FromResult(StoreStatus.NotMember);
-            }
-            if (session.Members[index].Role != MemberRole.Host)
-            {
-                return ValueTask.FromResult(StoreStatus.NotHost);
+                return ValueTask.FromResult(refused);
             }
             Remove(session, time.GetUtcNow());
             sink.OnEvent(new SessionEvent { Kind = SessionEventKind.Ended, Code = code, MemberId = memberId, EndReason = EndReason.EndedByHost, RequestId = requestId });
