@@ -36,13 +36,17 @@ internal sealed class CliConsole(TextReader input, TextWriter output, TextWriter
         }
     }
 
-    /// <summary>Completes when standard input ends (Ctrl+D, a closed pipe).</summary>
-    public Task EndOfInputAsync(CancellationToken cancellationToken)
+    /// <summary>Completes when standard input ends (Ctrl+D, a closed pipe); each line before that goes to <paramref name="onLine"/>.</summary>
+    public Task EndOfInputAsync(CancellationToken cancellationToken, Func<string, Task>? onLine = null)
     {
         async Task DrainAsync()
         {
-            while (await Input.ReadLineAsync(cancellationToken).ConfigureAwait(false) is not null)
+            while (await Input.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
             {
+                if (onLine is not null)
+                {
+                    await onLine(line).ConfigureAwait(false);
+                }
             }
         }
 

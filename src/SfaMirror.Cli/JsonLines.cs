@@ -14,6 +14,27 @@ internal static class JsonLines
         w.WriteString("event", "created");
         w.WriteString("sessionId", created.SessionId);
         w.WriteString("resumeToken", created.ResumeToken);
+        w.WriteString("memberId", created.MemberId);
+        w.WriteBoolean("encrypted", created.Encrypted);
+    });
+
+    /// <summary>A host command's outcome: <c>admitted</c>, <c>denied</c>, <c>kicked</c>, <c>locked</c>, <c>unlocked</c>.</summary>
+    public static string Done(string name, string? memberId) => Write(w =>
+    {
+        w.WriteString("event", name);
+        if (memberId is not null)
+        {
+            w.WriteString("memberId", memberId);
+        }
+    });
+
+    public static string Link(JoinLinkCreated link, Uri url) => Write(w =>
+    {
+        w.WriteString("event", "link");
+        w.WriteString("url", url.ToString());
+        w.WriteString("joinKey", link.JoinKey);
+        w.WriteString("expiresAt", link.ExpiresAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        w.WriteNumber("uses", link.Uses);
     });
 
     public static string Joined(SessionJoined joined) => Write(w =>
@@ -22,6 +43,11 @@ internal static class JsonLines
         w.WriteString("sessionId", joined.SessionId);
         w.WriteString("role", joined.Role);
         w.WriteNumber("members", joined.Members);
+        if (joined.MemberId is not null)
+        {
+            w.WriteString("memberId", joined.MemberId);
+        }
+        w.WriteBoolean("encrypted", joined.Encrypted);
     });
 
     public static string Ack(string sessionId, string kind, int delivered) => Write(w =>
@@ -67,6 +93,10 @@ internal static class JsonLines
                 w.WriteString("sessionId", joined.SessionId);
                 w.WriteString("role", joined.Role);
                 w.WriteNumber("members", joined.Members);
+                if (joined.MemberId is not null)
+                {
+                    w.WriteString("memberId", joined.MemberId);
+                }
                 break;
             case PeerLeftEvent left:
                 w.WriteString("event", "peer_left");
@@ -74,6 +104,53 @@ internal static class JsonLines
                 w.WriteString("role", left.Role);
                 w.WriteNumber("members", left.Members);
                 w.WriteString("reason", left.Reason);
+                if (left.MemberId is not null)
+                {
+                    w.WriteString("memberId", left.MemberId);
+                }
+                break;
+            case JoinRequestedEvent requested:
+                w.WriteString("event", "join_requested");
+                w.WriteString("sessionId", requested.SessionId);
+                w.WriteString("memberId", requested.MemberId);
+                w.WriteString("userAgent", requested.UserAgent);
+                break;
+            case JoinWithdrawnEvent withdrawn:
+                w.WriteString("event", "join_withdrawn");
+                w.WriteString("sessionId", withdrawn.SessionId);
+                w.WriteString("memberId", withdrawn.MemberId);
+                w.WriteString("reason", withdrawn.Reason);
+                break;
+            case JoinPendingEvent pending:
+                w.WriteString("event", "pending");
+                w.WriteString("sessionId", pending.SessionId);
+                w.WriteString("memberId", pending.MemberId);
+                w.WriteBoolean("encrypted", pending.Encrypted);
+                break;
+            case JoinDeniedEvent denied:
+                w.WriteString("event", "join_denied");
+                w.WriteString("sessionId", denied.SessionId);
+                w.WriteString("reason", denied.Reason);
+                break;
+            case PairingEvent pairing:
+                w.WriteString("event", "pairing");
+                w.WriteString("sessionId", pairing.SessionId);
+                w.WriteString("memberId", pairing.MemberId);
+                w.WriteString("code", pairing.Code);
+                w.WriteBoolean("viaLink", pairing.ViaLink);
+                break;
+            case UndecryptableEvent undecryptable:
+                w.WriteString("event", "undecryptable");
+                w.WriteString("sessionId", undecryptable.SessionId);
+                w.WriteString("kind", undecryptable.Kind == StateKind.Customer ? "customer" : "product");
+                w.WriteString("reason", undecryptable.Reason);
+                break;
+            case SignalEvent signal:
+                w.WriteString("event", "signal");
+                w.WriteString("sessionId", signal.SessionId);
+                w.WriteString("from", signal.From);
+                w.WritePropertyName("data");
+                signal.Data.WriteTo(w);
                 break;
             case SessionEndedEvent ended:
                 w.WriteString("event", "session_ended");

@@ -129,7 +129,7 @@ public sealed partial class MirrorClient
         }
         try
         {
-            await JoinCoreAsync(session.SessionId, session.ResumeToken, socket, stopping).ConfigureAwait(false);
+            await JoinCoreAsync(new JoinOptions { SessionId = session.SessionId, ResumeToken = session.ResumeToken, HostToken = session.HostToken }, socket, stopping).ConfigureAwait(false);
             return true;
         }
         catch (MirrorException ex) when (ex.Code == WireTypes.SessionNotFoundCode)
@@ -232,6 +232,10 @@ public sealed partial class MirrorClient
         socket.Options.KeepAliveInterval = TimeSpan.Zero;
         // So that a refused upgrade's status and Retry-After can be read (RetryAfterOf).
         socket.Options.CollectHttpResponseDetails = true;
+        if (_options.UserAgent is { Length: > 0 } userAgent)
+        {
+            socket.Options.SetRequestHeader("User-Agent", userAgent);
+        }
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.RequestTimeout);
         try

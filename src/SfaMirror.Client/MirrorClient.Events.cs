@@ -77,11 +77,45 @@ public sealed partial class MirrorClient
                 HandleState(message, StateKind.Product);
                 break;
             case WireTypes.PeerJoined:
-                Raise(new PeerJoinedEvent(message.RequireSessionId(), message.GetString("role"), message.GetInt32("members")));
+                Raise(new PeerJoinedEvent(message.RequireSessionId(), message.GetString("role"), message.GetInt32("members"), message.GetOptionalString("memberId")));
                 break;
             case WireTypes.PeerLeft:
+                var leaver = message.GetOptionalString("memberId");
+                if (leaver is not null)
+                {
+                    Volatile.Read(ref _e2e)?.Forget(leaver);
+                }
                 Raise(new PeerLeftEvent(
-                    message.RequireSessionId(), message.GetString("role"), message.GetInt32("members"), message.GetOptionalString("reason") ?? "left"));
+                    message.RequireSessionId(), message.GetString("role"), message.GetInt32("members"), message.GetOptionalString("reason") ?? "left", leaver));
+                break;
+            case WireTypes.JoinRequested:
+                var waiting = message.GetString("memberId");
+                OfferTo(waiting);
+                Raise(new JoinRequestedEvent(message.RequireSessionId(), waiting, message.GetOptionalString("userAgent") ?? ""));
+                break;
+            case WireTypes.JoinWithdrawn:
+                var withdrawn = message.GetString("memberId");
+                Volatile.Read(ref _e2e)?.Forget(withdrawn);
+                Raise(new JoinWithdrawnEvent(message.RequireSessionId(), withdrawn, message.GetOptionalString("reason") ?? "left"));
+                break;
+            case WireTypes.JoinDenied:
+                var reason = message.GetOptionalString("reason") ?? "denied";
+                var deniedIn = message.SessionId ?? Volatile.Read(ref _e2e)?.Code ?? "";
+                Volatile.Write(ref _e2e, null);
+                Raise(new JoinDeniedEvent(deniedIn, reason));
+                if (Interlocked.Exchange(ref _admissionRequestId, null) is { } join)
+                {
+                    _pending.TryFail(join, new MirrorException(MirrorErrorCodes.JoinDenied, $"The join was refused ({reason}).", join));
+                }
+                break;
+            case WireTypes.Signal:
+                var signalIn = message.RequireSessionId();
+                var from = message.GetString("from");
+                var data = message.Payload.TryGetProperty("data", out var d) ? d.Clone() : throw new FormatException("SIGNAL without payload.data");
+                if (!HandlePairingSignal(signalIn, from, data))
+                {
+                    Raise(new SignalEvent(signalIn, from, data));
+                }
                 break;
             case WireTypes.SessionEnded:
                 var ended = message.RequireSessionId();
@@ -89,6 +123,10 @@ public sealed partial class MirrorClient
                 if (current is not null && string.Equals(current.SessionId, ended, StringComparison.Ordinal))
                 {
                     Interlocked.CompareExchange(ref _session, null, current);
+                }
+                if (Volatile.Read(ref _e2e) is { } endedE2e && endedE2e.Code == ended)
+                {
+                    Interlocked.CompareExchange(ref _e2e, null, endedE2e);
                 }
                 Raise(new SessionEndedEvent(ended, message.GetOptionalString("reason") ?? "ended_by_host"));
                 break;
@@ -109,10 +147,16 @@ public sealed partial class MirrorClient
         {
             throw new FormatException($"{message.Type} without a payload");
         }
-        if (_seqs.IsNew(sessionId, kind, message.Seq))
+        if (!_seqs.IsNew(sessionId, kind, message.Seq))
         {
-            Raise(new StateUpdatedEvent(sessionId, kind, message.Payload, message.Seq));
+            return;
         }
+        if (Volatile.Read(ref _e2e) is { } e2e && e2e.Code == sessionId)
+        {
+            HandleSealedState(e2e, sessionId, kind, message.Payload, message.Seq);
+            return;
+        }
+        Raise(new StateUpdatedEvent(sessionId, kind, message.Payload, message.Seq));
     }
 
     private void Raise(MirrorEvent item)
@@ -133,6 +177,27 @@ public sealed partial class MirrorClient
                 break;
             case SessionEndedEvent ended:
                 Invoke(SessionEnded, ended);
+                break;
+            case JoinPendingEvent pending:
+                Invoke(JoinPending, pending);
+                break;
+            case JoinRequestedEvent requested:
+                Invoke(JoinRequested, requested);
+                break;
+            case JoinWithdrawnEvent withdrawn:
+                Invoke(JoinWithdrawn, withdrawn);
+                break;
+            case JoinDeniedEvent denied:
+                Invoke(JoinDenied, denied);
+                break;
+            case SignalEvent signal:
+                Invoke(Signal, signal);
+                break;
+            case PairingEvent pairing:
+                Invoke(Pairing, pairing);
+                break;
+            case UndecryptableEvent undecryptable:
+                Invoke(Undecryptable, undecryptable);
                 break;
         }
         lock (_subscribers)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.WebSockets;
 using System.Text.Json;
+using SfaMirror.Client.E2e;
 using SfaMirror.Client.Events;
 using SfaMirror.Client.Protocol;
 
@@ -32,6 +33,10 @@ public sealed partial class MirrorClient : IAsyncDisposable
     private TaskCompletionSource<ClientWebSocket> _open = NewOpenSignal();
     private ConnectionState _state = ConnectionState.Closed;
     private SessionInfo? _session;
+    private E2eSession? _e2e;
+
+    /// <summary>The join waiting for the host's admission, failed by a <c>JOIN_DENIED</c> (which carries no requestId).</summary>
+    private string? _admissionRequestId;
     private Task? _run;
     private long _nextRequestId;
 
@@ -108,51 +113,93 @@ public sealed partial class MirrorClient : IAsyncDisposable
     }
 
     /// <summary>Creates a session with this client as its host.</summary>
-    public async Task<SessionCreated> CreateSessionAsync(CancellationToken cancellationToken = default)
+    public Task<SessionCreated> CreateSessionAsync(CancellationToken cancellationToken = default) =>
+        CreateSessionAsync(new CreateSessionOptions(), cancellationToken);
+
+    /// <summary>Creates a session with this client as its host: with a host token, read-only viewers, host admission or
+    /// end-to-end encryption (then this client pairs with each viewer and seals every state by itself).</summary>
+    public async Task<SessionCreated> CreateSessionAsync(CreateSessionOptions options, CancellationToken cancellationToken = default)
     {
-        var reply = await RequestAsync(WireTypes.CreateSession, null, null, cancellationToken, onReply: message =>
+        ArgumentNullException.ThrowIfNull(options);
+        var wire = new CreatePayload(
+            options.HostToken,
+            options.ReadOnlyViewers ? "read-only" : null,
+            options.HostAdmission ? "host" : null,
+            options.Encrypted ? "e2e" : null);
+        JsonElement? payload = wire == new CreatePayload(null, null, null, null)
+            ? null
+            : JsonSerializer.SerializeToElement(wire, MirrorJsonContext.Default.CreatePayload);
+        var reply = await RequestAsync(WireTypes.CreateSession, null, payload, cancellationToken, onReply: message =>
         {
             if (message.Type == WireTypes.SessionCreated)
             {
-                Volatile.Write(ref _session, new SessionInfo(message.RequireSessionId(), "host", message.GetString("resumeToken")));
+                var code = message.RequireSessionId();
+                Volatile.Write(ref _e2e, options.Encrypted ? E2eSession.ForHost(code) : null);
+                Volatile.Write(ref _session, new SessionInfo(code, "host", message.GetString("resumeToken"), options.HostToken));
             }
         }).ConfigureAwait(false);
         Expect(reply, WireTypes.SessionCreated);
-        return new SessionCreated(reply.RequireSessionId(), reply.GetString("resumeToken"));
+        return new SessionCreated(reply.RequireSessionId(), reply.GetString("resumeToken"))
+        {
+            MemberId = reply.GetOptionalString("memberId") ?? "",
+            Encrypted = options.Encrypted,
+        };
     }
 
     /// <summary>Joins a session as a viewer, or as its host with its <paramref name="resumeToken"/>. The session's
     /// current state follows as <see cref="CustomerChanged"/> / <see cref="ProductChanged"/>.</summary>
-    public async Task<SessionJoined> JoinSessionAsync(string sessionId, string? resumeToken = null, CancellationToken cancellationToken = default)
+    public Task<SessionJoined> JoinSessionAsync(string sessionId, string? resumeToken = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(sessionId);
-        var reply = await JoinCoreAsync(sessionId, resumeToken, socket: null, cancellationToken).ConfigureAwait(false);
-        return new SessionJoined(reply.RequireSessionId(), reply.GetString("role"), reply.GetInt32("members"));
+        return JoinSessionAsync(new JoinOptions { SessionId = sessionId, ResumeToken = resumeToken }, cancellationToken);
+    }
+
+    /// <summary>Joins by code, by join key (with a link's content key in an encrypted session) or as the host. A join
+    /// the host must admit raises <see cref="JoinPending"/> and waits up to <see cref="MirrorClientOptions.AdmissionTimeout"/>;
+    /// a refusal is a <see cref="MirrorException"/> with the relay's code (<c>JOIN_DENIED</c> when the host denied it).</summary>
+    public async Task<SessionJoined> JoinSessionAsync(JoinOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrWhiteSpace(options.SessionId) && string.IsNullOrWhiteSpace(options.JoinKey))
+        {
+            throw new ArgumentException("A join needs a session code or a join key.", nameof(options));
+        }
+        var reply = await JoinCoreAsync(options, socket: null, cancellationToken).ConfigureAwait(false);
+        return new SessionJoined(
+            reply.RequireSessionId(), reply.GetString("role"), reply.GetInt32("members"), reply.GetOptionalString("memberId"),
+            reply.GetOptionalBoolean("hostVerified") ?? false, reply.GetOptionalString("encryption") == "e2e");
+    }
+
+    /// <summary>Joins by a link (<see cref="JoinLink.Parse"/>).</summary>
+    public Task<SessionJoined> JoinWithLinkAsync(JoinLink link, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(link);
+        return JoinSessionAsync(JoinOptions.FromLink(link), cancellationToken);
     }
 
     /// <summary>Sets the session's customer; returns how many other members it was delivered to.</summary>
     public Task<int> SendCustomerAsync(JsonElement payload, CancellationToken cancellationToken = default) =>
-        SendStateAsync(WireTypes.ViewCustomer, payload, cancellationToken);
+        SendStateAsync(StateKind.Customer, payload, cancellationToken);
 
     /// <summary>Sets the session's customer from any serializable value (<c>null</c> clears it).</summary>
     public Task<int> SendCustomerAsync(object? payload, CancellationToken cancellationToken = default) =>
-        SendStateAsync(WireTypes.ViewCustomer, ToElement(payload), cancellationToken);
+        SendStateAsync(StateKind.Customer, ToElement(payload), cancellationToken);
 
     /// <summary>Sets the session's product; returns how many other members it was delivered to.</summary>
     public Task<int> SendProductAsync(JsonElement payload, CancellationToken cancellationToken = default) =>
-        SendStateAsync(WireTypes.ViewProduct, payload, cancellationToken);
+        SendStateAsync(StateKind.Product, payload, cancellationToken);
 
     /// <summary>Sets the session's product from any serializable value (<c>null</c> clears it).</summary>
     public Task<int> SendProductAsync(object? payload, CancellationToken cancellationToken = default) =>
-        SendStateAsync(WireTypes.ViewProduct, ToElement(payload), cancellationToken);
+        SendStateAsync(StateKind.Product, ToElement(payload), cancellationToken);
 
     /// <summary>The session's current customer; null when none is set.</summary>
     public Task<JsonElement?> RequestCustomerAsync(CancellationToken cancellationToken = default) =>
-        RequestStateAsync(WireTypes.RequestCustomerUpdate, WireTypes.ViewCustomer, cancellationToken);
+        RequestStateAsync(WireTypes.RequestCustomerUpdate, StateKind.Customer, cancellationToken);
 
     /// <summary>The session's current product; null when none is set.</summary>
     public Task<JsonElement?> RequestProductAsync(CancellationToken cancellationToken = default) =>
-        RequestStateAsync(WireTypes.RequestProductUpdate, WireTypes.ViewProduct, cancellationToken);
+        RequestStateAsync(WireTypes.RequestProductUpdate, StateKind.Product, cancellationToken);
 
     /// <summary>Leaves the current session (the others see <c>PEER_LEFT</c>, reason <c>left</c>).</summary>
     public async Task LeaveSessionAsync(CancellationToken cancellationToken = default)
@@ -227,39 +274,82 @@ public sealed partial class MirrorClient : IAsyncDisposable
         _writeLock.Dispose();
     }
 
-    private async Task<InboundMessage> JoinCoreAsync(string sessionId, string? resumeToken, ClientWebSocket? socket, CancellationToken cancellationToken)
+    private async Task<InboundMessage> JoinCoreAsync(JoinOptions options, ClientWebSocket? socket, CancellationToken cancellationToken)
     {
-        JsonElement? payload = resumeToken is null
+        var linkKey = options.ContentKey is { Length: > 0 } k ? E2eCrypto.FromBase64Url(k) : null;
+        var wire = new JoinPayload(options.ResumeToken, options.HostToken, options.JoinKey);
+        JsonElement? payload = wire == new JoinPayload(null, null, null)
             ? null
-            : JsonSerializer.SerializeToElement(new ResumePayload(resumeToken), MirrorJsonContext.Default.ResumePayload);
-        var reply = await RequestAsync(WireTypes.JoinSession, sessionId, payload, cancellationToken, socket, message =>
+            : JsonSerializer.SerializeToElement(wire, MirrorJsonContext.Default.JoinPayload);
+        var reply = await RequestAsync(WireTypes.JoinSession, options.SessionId, payload, cancellationToken, socket, onReply: message =>
         {
             if (message.Type == WireTypes.SessionJoined)
             {
+                var code = message.RequireSessionId();
                 var role = message.GetString("role");
-                Volatile.Write(ref _session, new SessionInfo(message.RequireSessionId(), role, role == "host" ? resumeToken : null));
+                var encrypted = message.GetOptionalString("encryption") == "e2e";
+                var e2e = Volatile.Read(ref _e2e);
+                if (!encrypted)
+                {
+                    Volatile.Write(ref _e2e, null);
+                }
+                else if (e2e is null || e2e.Code != code)
+                {
+                    // A host resuming from another client has none of the session's keys: it reads nothing (said in the report).
+                    Volatile.Write(ref _e2e, E2eSession.ForViewer(code, role == "host" ? null : linkKey, options.Generation));
+                }
+                Volatile.Write(ref _session, new SessionInfo(code, role, role == "host" ? options.ResumeToken : null, role == "host" ? options.HostToken : null));
             }
+        }, onPending: message =>
+        {
+            var code = message.RequireSessionId();
+            var encrypted = message.GetOptionalString("encryption") == "e2e";
+            var e2e = Volatile.Read(ref _e2e);
+            if (!encrypted)
+            {
+                Volatile.Write(ref _e2e, null);
+            }
+            else if (e2e is null || e2e.Code != code)
+            {
+                Volatile.Write(ref _e2e, E2eSession.ForViewer(code, linkKey, options.Generation));
+            }
+            Raise(new JoinPendingEvent(code, message.GetString("memberId"), encrypted));
         }).ConfigureAwait(false);
         Expect(reply, WireTypes.SessionJoined);
         return reply;
     }
 
-    private async Task<int> SendStateAsync(string type, JsonElement payload, CancellationToken cancellationToken)
+    private async Task<int> SendStateAsync(StateKind kind, JsonElement payload, CancellationToken cancellationToken)
     {
-        var reply = await RequestAsync(type, SessionId, NullIfUndefined(payload) ?? NullElement, cancellationToken).ConfigureAwait(false);
+        var sessionId = SessionId;
+        var state = NullIfUndefined(payload) ?? NullElement;
+        if (Volatile.Read(ref _e2e) is { } e2e && e2e.Code == sessionId)
+        {
+            state = e2e.Seal(kind, state);
+        }
+        var reply = await RequestAsync(kind == StateKind.Customer ? WireTypes.ViewCustomer : WireTypes.ViewProduct, sessionId, state, cancellationToken).ConfigureAwait(false);
         Expect(reply, WireTypes.Ack);
         return reply.GetInt32("delivered");
     }
 
-    private async Task<JsonElement?> RequestStateAsync(string type, string replyType, CancellationToken cancellationToken)
+    private async Task<JsonElement?> RequestStateAsync(string type, StateKind kind, CancellationToken cancellationToken)
     {
-        var reply = await RequestAsync(type, SessionId, null, cancellationToken).ConfigureAwait(false);
+        var sessionId = SessionId;
+        var reply = await RequestAsync(type, sessionId, null, cancellationToken).ConfigureAwait(false);
         if (reply.Type == WireTypes.Ack)
         {
             return null;
         }
-        Expect(reply, replyType);
-        return NullIfUndefined(reply.Payload) ?? NullElement;
+        Expect(reply, kind == StateKind.Customer ? WireTypes.ViewCustomer : WireTypes.ViewProduct);
+        var state = NullIfUndefined(reply.Payload) ?? NullElement;
+        if (Volatile.Read(ref _e2e) is { } e2e && e2e.Code == sessionId)
+        {
+            var opened = e2e.Open(kind, state, reply.Seq, hold: false)!;
+            return opened.IsOpen
+                ? opened.Payload
+                : throw new MirrorException(MirrorErrorCodes.Undecryptable, $"The {E2eSession.KindName(kind)} does not open: {opened.Failure}.", reply.RequestId);
+        }
+        return state;
     }
 
     /// <summary>
@@ -268,13 +358,33 @@ public sealed partial class MirrorClient : IAsyncDisposable
     /// </summary>
     private async Task<InboundMessage> RequestAsync(
         string type, string? sessionId, JsonElement? payload, CancellationToken cancellationToken,
-        ClientWebSocket? socket = null, Action<InboundMessage>? onReply = null)
+        ClientWebSocket? socket = null, Action<InboundMessage>? onReply = null, Action<InboundMessage>? onPending = null)
     {
         ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
         var requestId = Interlocked.Increment(ref _nextRequestId).ToString(CultureInfo.InvariantCulture);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposed.Token);
         timeout.CancelAfter(_options.RequestTimeout);
-        var reply = _pending.Add(requestId, onReply);
+        var admission = false;
+        Func<InboundMessage, bool>? interim = onPending is null ? null : message =>
+        {
+            if (message.Type != WireTypes.JoinPending)
+            {
+                return false;
+            }
+            // Held for the host: the final reply (SESSION_JOINED, or JOIN_DENIED without a requestId) may take a while.
+            admission = true;
+            Volatile.Write(ref _admissionRequestId, requestId);
+            try
+            {
+                timeout.CancelAfter(_options.AdmissionTimeout);
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+            onPending(message);
+            return true;
+        };
+        var reply = _pending.Add(requestId, onReply, interim);
         try
         {
             socket ??= await WaitOpenAsync(timeout.Token).ConfigureAwait(false);
@@ -296,7 +406,9 @@ public sealed partial class MirrorClient : IAsyncDisposable
             }
             throw new MirrorException(
                 MirrorErrorCodes.Timeout,
-                string.Create(CultureInfo.InvariantCulture, $"No reply to {type} within {_options.RequestTimeout.TotalSeconds} s"),
+                admission
+                    ? string.Create(CultureInfo.InvariantCulture, $"Not admitted within {_options.AdmissionTimeout.TotalSeconds} s")
+                    : string.Create(CultureInfo.InvariantCulture, $"No reply to {type} within {_options.RequestTimeout.TotalSeconds} s"),
                 requestId);
         }
         catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or IOException)
@@ -306,6 +418,7 @@ public sealed partial class MirrorClient : IAsyncDisposable
         finally
         {
             _pending.Remove(requestId);
+            Interlocked.CompareExchange(ref _admissionRequestId, null, requestId);
         }
     }
 

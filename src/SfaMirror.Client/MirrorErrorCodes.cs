@@ -29,4 +29,31 @@ public static class MirrorErrorCodes
 
     /// <summary>A rejoin after a reconnect was refused for another reason than an unknown session.</summary>
     public const string RejoinFailed = "REJOIN_FAILED";
+
+    /// <summary>A waiting join was refused by the host or timed out (<see cref="Events.JoinDeniedEvent"/>); the message says which.</summary>
+    public const string JoinDenied = "JOIN_DENIED";
+
+    /// <summary>An encrypted session's state could not be sealed or opened: this member has no content key (yet).</summary>
+    public const string NoContentKey = "NO_CONTENT_KEY";
+
+    /// <summary>A state asked for in an encrypted session does not open with this member's keys.</summary>
+    public const string Undecryptable = "UNDECRYPTABLE";
+
+    /// <summary>An end-to-end pairing signal could not be used (a bad point, a key that does not open); skipped.</summary>
+    public const string PairingFailed = "PAIRING_FAILED";
+
+    // The server's codes (docs/protocol.md, "Errors"), for comparing MirrorException.Code.
+    public const string SessionNotFound = "SESSION_NOT_FOUND";
+    public const string SessionFull = "SESSION_FULL";
+    public const string NotHost = "NOT_HOST";
+    public const string NotAllowed = "NOT_ALLOWED";
+    public const string AuthRequired = "AUTH_REQUIRED";
+    public const string AuthInvalid = "AUTH_INVALID";
+    public const string HostSessionLimit = "HOST_SESSION_LIMIT";
+    public const string MemberNotFound = "MEMBER_NOT_FOUND";
+    public const string SessionLocked = "SESSION_LOCKED";
+    public const string Kicked = "KICKED";
+    public const string JoinKeyInvalid = "JOIN_KEY_INVALID";
+    public const string JoinKeyRequired = "JOIN_KEY_REQUIRED";
+    public const string E2eRequired = "E2E_REQUIRED";
 }

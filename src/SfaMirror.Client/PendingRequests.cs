@@ -12,9 +12,11 @@ internal sealed class PendingRequests
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
-    public Task<InboundMessage> Add(string requestId, Action<InboundMessage>? onReply)
+    /// <summary>Waits for the reply to <paramref name="requestId"/>. A message for which <paramref name="interim"/> returns
+    /// true (a <c>JOIN_PENDING</c>) is handled by it and the request goes on waiting for its final reply.</summary>
+    public Task<InboundMessage> Add(string requestId, Action<InboundMessage>? onReply, Func<InboundMessage, bool>? interim = null)
     {
-        var entry = new Entry(new TaskCompletionSource<InboundMessage>(TaskCreationOptions.RunContinuationsAsynchronously), onReply);
+        var entry = new Entry(new TaskCompletionSource<InboundMessage>(TaskCreationOptions.RunContinuationsAsynchronously), onReply, interim);
         _entries[requestId] = entry;
         return entry.Reply.Task;
     }
@@ -24,7 +26,15 @@ internal sealed class PendingRequests
     /// <summary>Hands <paramref name="message"/> to the request it answers; false when none waits for it.</summary>
     public bool TryComplete(InboundMessage message)
     {
-        if (message.RequestId is null || !_entries.TryRemove(message.RequestId, out var entry))
+        if (message.RequestId is null || !_entries.TryGetValue(message.RequestId, out var entry))
+        {
+            return false;
+        }
+        if (entry.Interim is not null && entry.Interim(message))
+        {
+            return true;
+        }
+        if (!_entries.TryRemove(message.RequestId, out _))
         {
             return false;
         }
@@ -40,6 +50,15 @@ internal sealed class PendingRequests
         return true;
     }
 
+    /// <summary>Fails one waiting request (a join refused by a message without a <c>requestId</c>).</summary>
+    public void TryFail(string requestId, Exception error)
+    {
+        if (_entries.TryRemove(requestId, out var entry))
+        {
+            entry.Reply.TrySetException(error);
+        }
+    }
+
     public void FailAll(Exception error)
     {
         foreach (var key in _entries.Keys)
@@ -51,5 +70,5 @@ internal sealed class PendingRequests
         }
     }
 
-    private sealed record Entry(TaskCompletionSource<InboundMessage> Reply, Action<InboundMessage>? OnReply);
+    private sealed record Entry(TaskCompletionSource<InboundMessage> Reply, Action<InboundMessage>? OnReply, Func<InboundMessage, bool>? Interim);
 }

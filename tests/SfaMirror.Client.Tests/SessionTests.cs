@@ -33,8 +33,11 @@ public sealed class SessionTests
 
         var joined = await viewer.JoinSessionAsync(created.SessionId.ToLowerInvariant()).Within();
 
-        Assert.Equal(new SessionJoined(created.SessionId, "viewer", 2), joined);
-        Assert.Equal(new PeerJoinedEvent(created.SessionId, "viewer", 2), await peerJoined.Within());
+        Assert.Equal(new SessionJoined(created.SessionId, "viewer", 2, joined.MemberId), joined);
+        Assert.False(string.IsNullOrEmpty(joined.MemberId));
+        Assert.NotEqual(created.MemberId, joined.MemberId);
+        // The host learns the joiner's member id, the one the joiner was told.
+        Assert.Equal(new PeerJoinedEvent(created.SessionId, "viewer", 2, joined.MemberId), await peerJoined.Within());
     }
 
     [Fact]
@@ -161,7 +164,9 @@ public sealed class SessionTests
 
         await viewer.LeaveSessionAsync().Within();
 
-        Assert.Equal(new PeerLeftEvent(code, "viewer", 1, "left"), await left.Within());
+        var seen = await left.Within();
+        Assert.Equal(new PeerLeftEvent(code, "viewer", 1, "left"), seen with { MemberId = null });
+        Assert.False(string.IsNullOrEmpty(seen.MemberId));
         Assert.Null(viewer.SessionId);
     }
 

@@ -1,8 +1,10 @@
 /**
- * sfa-mirror-client: the client of the SFA Mirror relay (protocol version 1, see docs/protocol.md).
+ * sfa-mirror-client: the client of the SFA Mirror relay (protocol version 1, see docs/protocol.md), with the
+ * end-to-end encryption of docs/security.md.
  *
  * One file with no imports on purpose: the build emits one ES module that a browser can load as it is
  * (the relay serves a copy at /lib/sfa-mirror-client.js), and React Native and Node bundle it as usual.
+ * The sections: types, the E2E crypto (WebCrypto only), the client.
  */
 
 /** Where the connection is: `open` means connected and, if the client was in a session, back in it. */
@@ -11,9 +13,37 @@ export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 export type Role = 'host' | 'viewer';
 
 /** `not_found`: after a reconnect the session was gone (the server restarted without a shared store, or it expired). */
-export type SessionEndReason = 'ended_by_host' | 'expired' | 'not_found';
+export type SessionEndReason = 'ended_by_host' | 'expired' | 'kicked' | 'not_found';
 
-export type PeerLeftReason = 'left' | 'disconnected';
+export type PeerLeftReason = 'left' | 'disconnected' | 'kicked';
+
+/** The relay's error codes (docs/protocol.md, "Errors"): `err.code` of a {@link MirrorError} from the relay. */
+export const ErrorCodes = {
+  INVALID_JSON: 'INVALID_JSON',
+  INVALID_MESSAGE: 'INVALID_MESSAGE',
+  UNKNOWN_TYPE: 'UNKNOWN_TYPE',
+  SESSION_ID_REQUIRED: 'SESSION_ID_REQUIRED',
+  SESSION_NOT_FOUND: 'SESSION_NOT_FOUND',
+  NOT_IN_SESSION: 'NOT_IN_SESSION',
+  NOT_HOST: 'NOT_HOST',
+  SESSION_FULL: 'SESSION_FULL',
+  SERVER_BUSY: 'SERVER_BUSY',
+  UNSUPPORTED_FRAME: 'UNSUPPORTED_FRAME',
+  RATE_LIMITED: 'RATE_LIMITED',
+  AUTH_REQUIRED: 'AUTH_REQUIRED',
+  AUTH_INVALID: 'AUTH_INVALID',
+  NOT_ALLOWED: 'NOT_ALLOWED',
+  HOST_SESSION_LIMIT: 'HOST_SESSION_LIMIT',
+  MEMBER_NOT_FOUND: 'MEMBER_NOT_FOUND',
+  SESSION_LOCKED: 'SESSION_LOCKED',
+  KICKED: 'KICKED',
+  JOIN_KEY_INVALID: 'JOIN_KEY_INVALID',
+  JOIN_KEY_REQUIRED: 'JOIN_KEY_REQUIRED',
+  E2E_REQUIRED: 'E2E_REQUIRED',
+  STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
 export interface StateMeta {
   /** The session's update counter: a higher `seq` is newer state. 0 when the server sent none. */
@@ -24,12 +54,61 @@ export interface StateMeta {
 export interface PeerJoinedEvent {
   role: Role;
   members: number;
+  /** The joiner's member id ('' from a relay that sends none). */
+  memberId: string;
 }
 
 export interface PeerLeftEvent {
   role: Role;
   members: number;
   reason: PeerLeftReason;
+  memberId: string;
+}
+
+export interface JoinPendingEvent {
+  sessionId: string;
+  memberId: string;
+  encryption?: 'e2e';
+}
+
+export interface JoinRequestedEvent {
+  memberId: string;
+  userAgent: string;
+}
+
+export interface JoinWithdrawnEvent {
+  memberId: string;
+  reason: 'left' | 'disconnected' | 'timeout';
+}
+
+export interface JoinDeniedEvent {
+  reason: 'denied' | 'timeout';
+}
+
+export interface SignalEvent {
+  from: string;
+  data: unknown;
+}
+
+/**
+ * The 6-digit comparison string of one pairing (docs/security.md): on the host once per waiting viewer, on
+ * the viewer once per offer. `memberId` is always the viewer's. `viaLink` (host side): the viewer proved it
+ * holds the join link's content key, so it may be admitted without comparing digits.
+ */
+export interface PairingEvent {
+  memberId: string;
+  code: string;
+  viaLink?: boolean;
+}
+
+/**
+ * A sealed state this client could not open: `no_key` (it holds no key of that generation; the state is
+ * kept and opened if the key comes) or `failed` (it did not authenticate: tampered, another session or kind).
+ */
+export interface UndecryptableEvent {
+  kind: 'customer' | 'product';
+  generation: number;
+  reason: 'no_key' | 'failed';
 }
 
 export interface SessionEndedEvent {
@@ -42,6 +121,13 @@ export interface MirrorClientEvents {
   product: (payload: unknown, meta: StateMeta) => void;
   peerJoined: (event: PeerJoinedEvent) => void;
   peerLeft: (event: PeerLeftEvent) => void;
+  joinPending: (event: JoinPendingEvent) => void;
+  joinRequested: (event: JoinRequestedEvent) => void;
+  joinWithdrawn: (event: JoinWithdrawnEvent) => void;
+  joinDenied: (event: JoinDeniedEvent) => void;
+  signal: (event: SignalEvent) => void;
+  pairing: (event: PairingEvent) => void;
+  undecryptable: (event: UndecryptableEvent) => void;
   sessionEnded: (event: SessionEndedEvent) => void;
   error: (error: MirrorError) => void;
   state: (state: ConnectionState) => void;
@@ -83,6 +169,61 @@ export interface MirrorClientOptions {
   heartbeatIntervalMs?: number;
   /** Reconnect by itself after the connection drops (default), or `false` to stay closed. */
   reconnect?: ReconnectOptions | false;
+  /** WebCrypto for encrypted sessions (default `globalThis.crypto`); on React Native pass a WebCrypto implementation. */
+  crypto?: CryptoLike;
+}
+
+/** The part of WebCrypto the client uses: `globalThis.crypto` in browsers and Node 20+. */
+export interface CryptoLike {
+  readonly subtle: SubtleCrypto;
+  getRandomValues(array: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer>;
+}
+
+export interface CreateSessionOptions {
+  /** A host token (JWT), when the relay checks them. */
+  token?: string;
+  viewers?: 'read-only' | 'read-write';
+  /** `host`: each viewer waits until this client admits it. */
+  admission?: 'host' | 'open';
+  /** `e2e`: an end-to-end encrypted session (admission is then on); this client makes and hands out the keys. */
+  encryption?: 'e2e';
+}
+
+export interface CreatedSession {
+  sessionId: string;
+  resumeToken: string;
+  memberId: string;
+}
+
+export interface JoinOptions {
+  /** The session's resume token: join as its host. */
+  resumeToken?: string;
+  /** A host token, for a host's resume on a relay that requires one. */
+  token?: string;
+  /** A join link's key (`?join=` of the link); the code may then be left out. */
+  joinKey?: string;
+  /** From an encrypted session's link (`#k=`): the content key of generation `generation`. */
+  contentKey?: string;
+  generation?: number;
+}
+
+export interface JoinedSession {
+  sessionId: string;
+  role: Role;
+  members: number;
+  memberId: string;
+  hostVerified?: boolean;
+  encryption?: 'e2e';
+}
+
+export interface JoinLink {
+  joinKey: string;
+  /** ISO 8601 UTC. */
+  expiresAt: string;
+  uses: number;
+  /** In an encrypted session: the current content key and its generation, for the link's fragment. */
+  contentKey?: string;
+  generation?: number;
 }
 
 /**
@@ -167,6 +308,208 @@ function expectType(msg: Json, type: string): void {
   }
 }
 
+// ---- E2E crypto (docs/security.md, protocol v1): WebCrypto only ----
+
+const E2E_PREFIX = 'sfa-mirror-e2e-v1';
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const utf8 = (text: string): Uint8Array<ArrayBuffer> => new TextEncoder().encode(text) as Uint8Array<ArrayBuffer>;
+
+/** base64url without padding. */
+export function toBase64Url(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 3) {
+    const n = (bytes[i] << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+    out += B64[(n >> 18) & 63] + B64[(n >> 12) & 63];
+    if (i + 1 < bytes.length) out += B64[(n >> 6) & 63];
+    if (i + 2 < bytes.length) out += B64[n & 63];
+  }
+  return out;
+}
+
+/** Decodes base64url without padding; throws on anything else. */
+export function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {
+  if (typeof text !== 'string' || !/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) {
+    throw new MirrorError('E2E_MALFORMED', 'Not base64url');
+  }
+  const out = new Uint8Array(Math.floor((text.length * 3) / 4));
+  let bits = 0;
+  let value = 0;
+  let j = 0;
+  for (const ch of text) {
+    value = (value << 6) | B64.indexOf(ch);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[j++] = (value >> bits) & 255;
+    }
+  }
+  return out;
+}
+
+function isSealed(value: unknown): value is { e2e: 1; g: number; iv: string; ct: string } {
+  return (
+    isObject(value) && value.e2e === 1 && Number.isInteger(value.g) && (value.g as number) >= 0 &&
+    typeof value.iv === 'string' && typeof value.ct === 'string'
+  );
+}
+
+interface ContentKey {
+  generation: number;
+  raw: Uint8Array<ArrayBuffer>;
+  aes: CryptoKey;
+}
+
+/** One side's view of a pairing with one viewer (the host keeps one per viewer, a viewer one). */
+interface Pairing {
+  privateKey: CryptoKey;
+  ownPub: string;
+  /** Set once the other side's key arrived. */
+  pairKey?: CryptoKey;
+  transcript?: string;
+  digits?: string;
+  viaLink?: boolean;
+  /** Host side: ADMIT was sent; the content key goes out as soon as the pairing is complete. */
+  admitted?: boolean;
+}
+
+class E2eCrypto {
+  constructor(private readonly c: CryptoLike) {}
+
+  random(length: number): Uint8Array<ArrayBuffer> {
+    return this.c.getRandomValues(new Uint8Array(length));
+  }
+
+  async contentKey(generation: number, raw: Uint8Array<ArrayBuffer> = this.random(32)): Promise<ContentKey> {
+    if (raw.length !== 32) {
+      throw new MirrorError('E2E_MALFORMED', 'A content key is 32 bytes');
+    }
+    const aes = await this.c.subtle.importKey('raw', raw, { name: 'AES-GCM' }, false, ['encrypt', 'decrypt']);
+    return { generation, raw, aes };
+  }
+
+  async ephemeral(): Promise<Pairing> {
+    const pair = (await this.c.subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, false, ['deriveBits'])) as CryptoKeyPair;
+    const pub = new Uint8Array(await this.c.subtle.exportKey('raw', pair.publicKey));
+    return { privateKey: pair.privateKey, ownPub: toBase64Url(pub) };
+  }
+
+  /** ECDH, transcript, HKDF: fills in the pairing's pairKey, transcript and comparison digits. */
+  async complete(pairing: Pairing, peerPub: string, code: string, hostPub: string, viewerPub: string): Promise<void> {
+    const peerRaw = fromBase64Url(peerPub);
+    if (peerRaw.length !== 65 || peerRaw[0] !== 4) {
+      throw new MirrorError('E2E_MALFORMED', 'A public key is a 65-byte uncompressed P-256 point');
+    }
+    const peer = await this.c.subtle.importKey('raw', peerRaw, { name: 'ECDH', namedCurve: 'P-256' }, false, []);
+    const z = await this.c.subtle.deriveBits({ name: 'ECDH', public: peer }, pairing.privateKey, 256);
+    const transcript = `${E2E_PREFIX}|${code}|${hostPub}|${viewerPub}`;
+    const salt = await this.c.subtle.digest('SHA-256', utf8(transcript));
+    const ikm = await this.c.subtle.importKey('raw', z, 'HKDF', false, ['deriveBits']);
+    const okm = new Uint8Array(
+      await this.c.subtle.deriveBits({ name: 'HKDF', hash: 'SHA-256', salt, info: utf8(`${E2E_PREFIX} pair`) }, ikm, 36 * 8),
+    );
+    pairing.pairKey = await this.c.subtle.importKey('raw', okm.slice(0, 32), { name: 'AES-GCM' }, false, ['encrypt', 'decrypt']);
+    const n = new DataView(okm.buffer, 32, 4).getUint32(0, false) % 1_000_000;
+    pairing.digits = String(n).padStart(6, '0');
+    pairing.transcript = transcript;
+  }
+
+  async seal(key: CryptoKey, plaintext: Uint8Array<ArrayBuffer>, ad: string): Promise<{ iv: string; ct: string }> {
+    const iv = this.random(12);
+    const ct = await this.c.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: utf8(ad), tagLength: 128 }, key, plaintext);
+    return { iv: toBase64Url(iv), ct: toBase64Url(new Uint8Array(ct)) };
+  }
+
+  /** Opens an AES-256-GCM box; undefined when it does not authenticate. */
+  async open(key: CryptoKey, iv: string, ct: string, ad: string): Promise<Uint8Array<ArrayBuffer> | undefined> {
+    try {
+      const plain = await this.c.subtle.decrypt(
+        { name: 'AES-GCM', iv: fromBase64Url(iv), additionalData: utf8(ad), tagLength: 128 },
+        key,
+        fromBase64Url(ct),
+      );
+      return new Uint8Array(plain);
+    } catch {
+      return undefined;
+    }
+  }
+
+  async proof(contentKey: Uint8Array<ArrayBuffer>, transcript: string): Promise<string> {
+    const key = await this.c.subtle.importKey('raw', contentKey, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    return toBase64Url(new Uint8Array(await this.c.subtle.sign('HMAC', key, utf8(transcript))));
+  }
+
+  async verifyProof(contentKey: Uint8Array<ArrayBuffer>, transcript: string, proof: string): Promise<boolean> {
+    try {
+      const key = await this.c.subtle.importKey('raw', contentKey, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+      return await this.c.subtle.verify('HMAC', key, fromBase64Url(proof), utf8(transcript));
+    } catch {
+      return false;
+    }
+  }
+}
+
+const stateAd = (code: string, kind: StateKind, generation: number) => `${E2E_PREFIX} state|${code}|${kind}|${generation}`;
+const keyAd = (code: string, generation: number) => `${E2E_PREFIX} key|${code}|${generation}`;
+
+function newE2eSession(code: string, isHost: boolean, contentKey: ContentKey | undefined): E2eSession {
+  const keys = new Map<number, ContentKey>();
+  if (contentKey) {
+    keys.set(contentKey.generation, contentKey);
+  }
+  return { code, isHost, keys, generation: contentKey?.generation ?? 0, pairings: new Map(), current: {}, held: {} };
+}
+
+/** What a client keeps of an encrypted session. */
+interface E2eSession {
+  code: string;
+  isHost: boolean;
+  /** Content keys by generation; the host keeps every one it made, to check link proofs of older links. */
+  keys: Map<number, ContentKey>;
+  generation: number;
+  /** Host: one pairing per viewer (waiting or admitted). Viewer: its one pairing with the host, under its own member id. */
+  pairings: Map<string, Pairing>;
+  /** Viewer: the member id the pairing is under, and whether it is still waiting (offers are taken only then). */
+  memberId?: string;
+  waiting?: boolean;
+  /** Viewer by link: the link's content key, for the proof. */
+  linkKey?: ContentKey;
+  /** The latest plaintext of each kind (the host re-seals them after a kick). */
+  current: Partial<Record<StateKind, unknown>>;
+  /** The latest sealed state of each kind that could not be opened yet. */
+  held: Partial<Record<StateKind, { payload: unknown; meta: StateMeta }>>;
+}
+
+/** A join link as the console writes it: `…/?join=<joinKey>#k=<content key>&g=<generation>`. */
+export function formatJoinLink(base: string, link: { joinKey: string; contentKey?: string; generation?: number }): string {
+  const url = `${base.replace(/\/+$/, '')}/?join=${encodeURIComponent(link.joinKey)}`;
+  return link.contentKey ? `${url}#k=${link.contentKey}&g=${link.generation ?? 0}` : url;
+}
+
+/** Reads a join link (`?join=<key>`, and in an encrypted session `#k=…&g=…`); undefined when it holds no join key. */
+export function parseJoinLink(url: string): { joinKey: string; contentKey?: string; generation?: number } | undefined {
+  const hashAt = url.indexOf('#');
+  const beforeHash = hashAt >= 0 ? url.slice(0, hashAt) : url;
+  const fragment = hashAt >= 0 ? url.slice(hashAt + 1) : '';
+  const query = beforeHash.includes('?') ? beforeHash.slice(beforeHash.indexOf('?') + 1) : '';
+  const param = (text: string, name: string) => {
+    for (const part of text.split('&')) {
+      const eq = part.indexOf('=');
+      if (eq > 0 && decodeURIComponent(part.slice(0, eq)) === name) {
+        return decodeURIComponent(part.slice(eq + 1));
+      }
+    }
+    return undefined;
+  };
+  const joinKey = param(query, 'join');
+  if (!joinKey) {
+    return undefined;
+  }
+  const contentKey = param(fragment, 'k');
+  const g = param(fragment, 'g');
+  const generation = g !== undefined && /^\d+$/.test(g) ? Number(g) : undefined;
+  return contentKey ? { joinKey, contentKey, generation: generation ?? 0 } : { joinKey };
+}
+
 /**
  * A connection to the relay, for the SFA app (which creates a session and sends what it shows) and for
  * the Mirror app (which joins it and shows what arrives). It reconnects by itself and, after a
@@ -178,6 +521,8 @@ export class MirrorClient {
   private readonly requestTimeoutMs: number;
   private readonly heartbeatIntervalMs: number;
   private readonly reconnectOptions: Required<ReconnectOptions> | false;
+  private readonly cryptoOption: CryptoLike | undefined;
+  private cryptoImpl: E2eCrypto | undefined;
 
   private readonly listeners = new Map<MirrorClientEvent, Set<(...args: any[]) => void>>();
   /** Requests by requestId, in the order they were made (a Map keeps insertion order). */
@@ -185,6 +530,14 @@ export class MirrorClient {
   private openWaiters: OpenWaiter[] = [];
   /** The resume token each pending join sent, so that the reply can tell whether this client now holds it. */
   private readonly joinTokens = new Map<string, string>();
+  /** The E2E start of each pending create (the content key of generation 0) or link join (the link's key). */
+  private readonly e2eStarts = new Map<string, { contentKey?: ContentKey }>();
+  /** The join that waits for admission (after JOIN_PENDING), so that JOIN_DENIED can settle it. */
+  private admissionRequestId: string | undefined;
+  private currentMemberId: string | undefined;
+  private e2e: E2eSession | undefined;
+  /** E2E work runs one step at a time, in the order the messages came, so states are emitted in order. */
+  private e2eChain: Promise<void> = Promise.resolve();
 
   private currentState: ConnectionState = 'closed';
   private currentSessionId: string | undefined;
@@ -223,6 +576,22 @@ export class MirrorClient {
             initialDelayMs: options.reconnect?.initialDelayMs ?? 250,
             maxDelayMs: options.reconnect?.maxDelayMs ?? 10000,
           };
+    this.cryptoOption = options.crypto;
+  }
+
+  /** This connection's member id in its session (or while waiting for admission), or undefined. */
+  get memberId(): string | undefined {
+    return this.currentMemberId;
+  }
+
+  /** `e2e` while the client is in an end-to-end encrypted session. */
+  get encryption(): 'e2e' | undefined {
+    return this.e2e ? 'e2e' : undefined;
+  }
+
+  /** In an encrypted session: the generation of the content key that states are sealed with now. */
+  get generation(): number | undefined {
+    return this.e2e?.generation;
   }
 
   get state(): ConnectionState {
@@ -266,38 +635,70 @@ export class MirrorClient {
     });
   }
 
-  /** Creates a session and joins it as its host. */
-  createSession(): Promise<{ sessionId: string; resumeToken: string }> {
+  /** Creates a session and joins it as its host; with `encryption: 'e2e'` this client makes the session's keys. */
+  async createSession(opts?: CreateSessionOptions): Promise<CreatedSession> {
+    const payload: Json = {};
+    if (opts?.token !== undefined) payload.token = opts.token;
+    if (opts?.viewers !== undefined) payload.viewers = opts.viewers;
+    if (opts?.admission !== undefined) payload.admission = opts.admission;
+    if (opts?.encryption !== undefined) payload.encryption = opts.encryption;
+    const contentKey = opts?.encryption === 'e2e' ? await this.crypto().contentKey(0) : undefined;
     return this.request(
-      () => ({ type: 'CREATE_SESSION' }),
+      () => ({ type: 'CREATE_SESSION', payload: Object.keys(payload).length > 0 ? payload : undefined }),
       (msg) => {
         this.leftOnFailure(msg);
         expectType(msg, 'SESSION_CREATED');
-        const payload = objectOf(msg.payload);
+        const reply = objectOf(msg.payload);
         return {
-          sessionId: stringOf(payload.sessionId) ?? stringOf(msg.sessionId) ?? '',
-          resumeToken: stringOf(payload.resumeToken) ?? '',
+          sessionId: stringOf(reply.sessionId) ?? stringOf(msg.sessionId) ?? '',
+          resumeToken: stringOf(reply.resumeToken) ?? '',
+          memberId: stringOf(reply.memberId) ?? '',
         };
       },
+      undefined,
+      contentKey ? { contentKey } : undefined,
     );
   }
 
-  /** Joins a session by its code: as a viewer, or as the host when given the session's resume token. */
-  joinSession(code: string, opts?: { resumeToken?: string }): Promise<{ sessionId: string; role: Role; members: number }> {
-    const resumeToken = opts?.resumeToken;
+  /**
+   * Joins a session by its code (or by a join link's key alone: `joinSession({ joinKey })`): as a viewer, or
+   * as the host with the session's resume token. Resolves on `SESSION_JOINED`; a join that waits for the
+   * host's admission emits `joinPending` and resolves once admitted (no time-out then), or rejects with
+   * `JOIN_DENIED` (its `message` the reason). With `contentKey` (from an encrypted session's link) the
+   * client opens states at once and proves to the host that it holds the link.
+   */
+  async joinSession(codeOrOptions: string | JoinOptions | undefined, options?: JoinOptions): Promise<JoinedSession> {
+    const opts = typeof codeOrOptions === 'object' && codeOrOptions !== null ? codeOrOptions : (options ?? {});
+    const code = typeof codeOrOptions === 'string' ? codeOrOptions : undefined;
+    const payload: Json = {};
+    if (opts.resumeToken) payload.resumeToken = opts.resumeToken;
+    if (opts.token) payload.token = opts.token;
+    if (opts.joinKey) payload.joinKey = opts.joinKey;
+    const contentKey = opts.contentKey
+      ? await this.crypto().contentKey(opts.generation ?? 0, fromBase64Url(opts.contentKey))
+      : undefined;
     return this.request(
-      () => ({ type: 'JOIN_SESSION', sessionId: code, payload: resumeToken ? { resumeToken } : undefined }),
+      () => ({ type: 'JOIN_SESSION', sessionId: code, payload: Object.keys(payload).length > 0 ? payload : undefined }),
       (msg) => {
         this.leftOnFailure(msg);
+        if (msg.type === 'JOIN_DENIED') {
+          const reason = stringOf(objectOf(msg.payload).reason) ?? 'denied';
+          throw new MirrorError('JOIN_DENIED', reason);
+        }
         expectType(msg, 'SESSION_JOINED');
-        const payload = objectOf(msg.payload);
-        return {
-          sessionId: stringOf(payload.sessionId) ?? stringOf(msg.sessionId) ?? code,
-          role: roleOf(payload.role),
-          members: numberOf(payload.members),
+        const reply = objectOf(msg.payload);
+        const joined: JoinedSession = {
+          sessionId: stringOf(reply.sessionId) ?? stringOf(msg.sessionId) ?? code ?? '',
+          role: roleOf(reply.role),
+          members: numberOf(reply.members),
+          memberId: stringOf(reply.memberId) ?? '',
         };
+        if (reply.hostVerified === true) joined.hostVerified = true;
+        if (reply.encryption === 'e2e') joined.encryption = 'e2e';
+        return joined;
       },
-      resumeToken,
+      opts.resumeToken,
+      contentKey ? { contentKey } : {},
     );
   }
 
@@ -384,11 +785,104 @@ export class MirrorClient {
     this.setState('closed');
   }
 
+  /** Host: lets a waiting viewer in; in an encrypted session then sends it the content key (once paired). */
+  async admit(memberId: string): Promise<void> {
+    await this.hostControl('ADMIT', { memberId });
+    const e2e = this.e2e;
+    const pairing = e2e?.isHost ? e2e.pairings.get(memberId) : undefined;
+    if (e2e && pairing) {
+      pairing.admitted = true;
+      await this.inE2eOrder(() => this.sendKeyTo(e2e, memberId, pairing));
+    }
+  }
+
+  /** Host: turns a waiting viewer away (it gets `joinDenied` `denied`). */
+  async deny(memberId: string): Promise<void> {
+    await this.hostControl('DENY', { memberId });
+    this.e2e?.pairings.delete(memberId);
+  }
+
+  /**
+   * Host: removes a member (it gets `sessionEnded` `kicked`) or a waiting viewer. In an encrypted session the
+   * client then makes generation G+1, sends it to every remaining paired member and sends the current
+   * customer and product again under it, so the kicked member cannot open anything new.
+   */
+  async kick(memberId: string): Promise<void> {
+    await this.hostControl('KICK', { memberId });
+    const e2e = this.e2e;
+    if (e2e?.isHost) {
+      e2e.pairings.delete(memberId);
+      await this.inE2eOrder(() => this.rekey(e2e));
+      await this.resendCurrent(e2e);
+    }
+  }
+
+  /** Host: no one may join until `unlock()`. */
+  async lock(): Promise<void> {
+    await this.hostControl('LOCK_SESSION', undefined);
+  }
+
+  async unlock(): Promise<void> {
+    await this.hostControl('UNLOCK_SESSION', undefined);
+  }
+
+  /** Sends `data` (any JSON, at most 8 KiB) to one member, which gets a `signal` event. */
+  signal(to: string, data: unknown): Promise<{ delivered: number }> {
+    return this.request(
+      () => ({ type: 'SIGNAL', sessionId: this.currentSessionId, payload: { to, data } }),
+      (msg) => {
+        expectType(msg, 'ACK');
+        return { delivered: numberOf(objectOf(msg.payload).delivered) };
+      },
+    );
+  }
+
+  /**
+   * Host: a join link's key (defaults: 600 s, 1 use). In an encrypted session it comes with the current
+   * content key and generation, for the link's fragment ({@link formatJoinLink}).
+   */
+  createJoinLink(opts?: { ttlSeconds?: number; uses?: number }): Promise<JoinLink> {
+    const payload: Json = {};
+    if (opts?.ttlSeconds !== undefined) payload.ttlSeconds = opts.ttlSeconds;
+    if (opts?.uses !== undefined) payload.uses = opts.uses;
+    return this.request(
+      () => ({ type: 'CREATE_JOIN_LINK', sessionId: this.currentSessionId, payload }),
+      (msg) => {
+        expectType(msg, 'JOIN_LINK');
+        const reply = objectOf(msg.payload);
+        const link: JoinLink = {
+          joinKey: stringOf(reply.joinKey) ?? '',
+          expiresAt: stringOf(reply.expiresAt) ?? '',
+          uses: numberOf(reply.uses),
+        };
+        const key = this.e2e?.isHost ? this.e2e.keys.get(this.e2e.generation) : undefined;
+        if (key) {
+          link.contentKey = toBase64Url(key.raw);
+          link.generation = key.generation;
+        }
+        return link;
+      },
+    );
+  }
+
   // ---- requests ----
 
-  private sendState(type: 'VIEW_CUSTOMER' | 'VIEW_PRODUCT', payload: unknown): Promise<{ delivered: number }> {
+  private hostControl(type: string, payload: Json | undefined): Promise<void> {
+    return this.request(
+      () => ({ type, sessionId: this.currentSessionId, payload }),
+      (msg) => expectType(msg, 'ACK'),
+    );
+  }
+
+  private async sendState(type: 'VIEW_CUSTOMER' | 'VIEW_PRODUCT', payload: unknown): Promise<{ delivered: number }> {
     // An absent payload means null on the wire; keep it explicit so that what is sent is what is stored.
-    const value = payload === undefined ? null : payload;
+    let value: unknown = payload === undefined ? null : payload;
+    const e2e = this.e2e;
+    if (e2e) {
+      const kind: StateKind = type === 'VIEW_CUSTOMER' ? 'customer' : 'product';
+      e2e.current[kind] = value;
+      value = await this.inE2eOrder(() => this.sealState(e2e, kind, value));
+    }
     return this.request(
       () => ({ type, sessionId: this.currentSessionId, payload: value }),
       (msg) => {
@@ -406,6 +900,18 @@ export class MirrorClient {
           return undefined;
         }
         expectType(msg, answer);
+        const e2e = this.e2e;
+        if (e2e && isSealed(msg.payload)) {
+          const kind: StateKind = answer === 'VIEW_CUSTOMER' ? 'customer' : 'product';
+          const sealed = msg.payload;
+          return this.inE2eOrder(async () => {
+            const opened = await this.openState(e2e, kind, sealed);
+            if (typeof opened !== 'object') {
+              throw new MirrorError(opened === 'no_key' ? 'E2E_NO_KEY' : 'E2E_FAILED', `This client cannot open the ${kind}`);
+            }
+            return opened.value;
+          });
+        }
         return msg.payload;
       },
     );
@@ -415,7 +921,12 @@ export class MirrorClient {
    * Sends a request once the connection is ready and settles it with the reply carrying its requestId.
    * The time-out counts from the call, so waiting for a reconnect is part of it.
    */
-  private request<T>(build: () => Json, interpret: (msg: Json, entry: Pending) => T, joinToken?: string): Promise<T> {
+  private request<T>(
+    build: () => Json,
+    interpret: (msg: Json, entry: Pending) => T | Promise<T>,
+    joinToken?: string,
+    e2eStart?: { contentKey?: ContentKey },
+  ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const id = this.newRequestId();
       const type = String(build().type);
@@ -435,6 +946,9 @@ export class MirrorClient {
       };
       if (joinToken !== undefined) {
         this.joinTokens.set(id, joinToken);
+      }
+      if (e2eStart !== undefined) {
+        this.e2eStarts.set(id, e2eStart);
       }
       entry.timer = setTimeout(() => {
         this.forget(id);
@@ -471,6 +985,10 @@ export class MirrorClient {
       this.pending.delete(id);
     }
     this.joinTokens.delete(id);
+    this.e2eStarts.delete(id);
+    if (this.admissionRequestId === id) {
+      this.admissionRequestId = undefined;
+    }
     return entry;
   }
 
@@ -611,10 +1129,20 @@ export class MirrorClient {
     if (token) {
       this.joinTokens.set(id, token);
     }
+    const linkKey = this.e2e?.linkKey;
+    if (linkKey) {
+      this.e2eStarts.set(id, { contentKey: linkKey });
+    }
     this.track(
       id,
       (msg) => {
         if (msg.type === 'SESSION_JOINED') {
+          this.becomeReady();
+          return;
+        }
+        if (msg.type === 'JOIN_DENIED') {
+          // A session with admission turned this new connection away: it is out of the session.
+          this.clearSession();
           this.becomeReady();
           return;
         }
@@ -769,15 +1297,76 @@ export class MirrorClient {
 
     // The session bookkeeping follows what the server says, whether or not a request still waits for it.
     switch (msg.type) {
-      case 'SESSION_CREATED':
-        this.enterSession(stringOf(payload.sessionId) ?? sessionId, 'host', stringOf(payload.resumeToken));
+      case 'SESSION_CREATED': {
+        const code = stringOf(payload.sessionId) ?? sessionId;
+        this.enterSession(code, 'host', stringOf(payload.resumeToken), stringOf(payload.memberId));
+        const start = requestId !== undefined ? this.e2eStarts.get(requestId) : undefined;
+        this.e2e = start?.contentKey && code ? newE2eSession(code, true, start.contentKey) : undefined;
         break;
+      }
       case 'SESSION_JOINED': {
         const code = stringOf(payload.sessionId) ?? sessionId;
         const role = roleOf(payload.role);
         const sentToken = requestId !== undefined ? this.joinTokens.get(requestId) : undefined;
         const keptToken = code === this.currentSessionId ? this.currentResumeToken : undefined;
-        this.enterSession(code, role, role === 'host' ? (sentToken ?? keptToken) : undefined);
+        this.enterSession(code, role, role === 'host' ? (sentToken ?? keptToken) : undefined, stringOf(payload.memberId));
+        this.joinedE2e(code ?? '', role, payload.encryption === 'e2e', requestId);
+        break;
+      }
+      case 'JOIN_PENDING': {
+        const code = stringOf(payload.sessionId) ?? sessionId ?? '';
+        const memberId = stringOf(payload.memberId) ?? '';
+        this.currentMemberId = memberId;
+        if (entry && requestId !== undefined) {
+          // Admission may take minutes: the join now waits for SESSION_JOINED or JOIN_DENIED without a time-out.
+          clearTimeout(entry.timer);
+          entry.timer = undefined;
+          this.admissionRequestId = requestId;
+        }
+        if (payload.encryption === 'e2e') {
+          this.waitingE2e(code, memberId, requestId);
+        }
+        const event: JoinPendingEvent = { sessionId: code, memberId };
+        if (payload.encryption === 'e2e') event.encryption = 'e2e';
+        this.emit('joinPending', event);
+        return;
+      }
+      case 'JOIN_DENIED': {
+        const reason = payload.reason === 'timeout' ? 'timeout' : 'denied';
+        const id = this.admissionRequestId;
+        const waiting = id !== undefined ? this.forget(id) : undefined;
+        if (this.e2e && !this.e2e.isHost && this.e2e.waiting) {
+          this.e2e = undefined;
+        }
+        this.emit('joinDenied', { reason });
+        waiting?.onReply(msg, waiting);
+        return;
+      }
+      case 'JOIN_REQUESTED': {
+        const memberId = stringOf(payload.memberId) ?? '';
+        this.emit('joinRequested', { memberId, userAgent: typeof payload.userAgent === 'string' ? payload.userAgent : '' });
+        const e2e = this.e2e;
+        if (e2e?.isHost && memberId) {
+          this.inE2eOrder(() => this.offer(e2e, memberId)).catch((err) => this.emitE2eError(err));
+        }
+        break;
+      }
+      case 'JOIN_WITHDRAWN': {
+        const memberId = stringOf(payload.memberId) ?? '';
+        this.e2e?.pairings.delete(memberId);
+        const reason = payload.reason === 'left' || payload.reason === 'timeout' ? payload.reason : 'disconnected';
+        this.emit('joinWithdrawn', { memberId, reason });
+        break;
+      }
+      case 'SIGNAL': {
+        const from = stringOf(payload.from) ?? '';
+        const data = payload.data;
+        const e2e = this.e2e;
+        if (e2e && isObject(data) && typeof data.e2e === 'string') {
+          this.inE2eOrder(() => this.onE2eSignal(e2e, from, data)).catch((err) => this.emitE2eError(err));
+        } else {
+          this.emit('signal', { from, data });
+        }
         break;
       }
       case 'SESSION_LEFT':
@@ -797,15 +1386,21 @@ export class MirrorClient {
         this.onState(msg.type === 'VIEW_CUSTOMER' ? 'customer' : 'product', msg, sessionId, entry !== undefined);
         break;
       case 'PEER_JOINED':
-        this.emit('peerJoined', { role: roleOf(payload.role), members: numberOf(payload.members) });
+        this.emit('peerJoined', { role: roleOf(payload.role), members: numberOf(payload.members), memberId: stringOf(payload.memberId) ?? '' });
         break;
-      case 'PEER_LEFT':
+      case 'PEER_LEFT': {
+        const memberId = stringOf(payload.memberId) ?? '';
+        if (this.e2e?.isHost) {
+          this.e2e.pairings.delete(memberId);
+        }
         this.emit('peerLeft', {
           role: roleOf(payload.role),
           members: numberOf(payload.members),
-          reason: payload.reason === 'left' ? 'left' : 'disconnected',
+          reason: payload.reason === 'left' || payload.reason === 'kicked' ? payload.reason : 'disconnected',
+          memberId,
         });
         break;
+      }
       default:
         // ACK, PONG and ERROR settle requests below; unknown types are for newer clients.
         break;
@@ -831,13 +1426,249 @@ export class MirrorClient {
       }
       this.lastSeq[kind] = seq;
     }
-    if (!isReply) {
-      // A reply to requestCustomer/requestProduct goes to its promise only.
-      this.emit(kind, msg.payload, { seq: seq ?? 0, sessionId: sessionId ?? this.currentSessionId ?? '' });
+    if (isReply) {
+      return; // A reply to requestCustomer/requestProduct goes to its promise only.
+    }
+    const meta: StateMeta = { seq: seq ?? 0, sessionId: sessionId ?? this.currentSessionId ?? '' };
+    const e2e = this.e2e;
+    if (e2e && isSealed(msg.payload)) {
+      const sealed = msg.payload;
+      this.inE2eOrder(() => this.receiveSealed(e2e, kind, sealed, meta)).catch((err) => this.emitE2eError(err));
+      return;
+    }
+    if (e2e) {
+      // A clear (null) or a plain payload in an encrypted session: it replaces whatever was held.
+      delete e2e.held[kind];
+      e2e.current[kind] = msg.payload;
+      // Keep the order with sealed states still being opened.
+      this.inE2eOrder(async () => this.emit(kind, msg.payload, meta)).catch((err) => this.emitE2eError(err));
+      return;
+    }
+    this.emit(kind, msg.payload, meta);
+  }
+
+  // ---- E2E (docs/security.md) ----
+
+  private crypto(): E2eCrypto {
+    if (!this.cryptoImpl) {
+      const c = this.cryptoOption ?? (globalThis as { crypto?: CryptoLike }).crypto;
+      if (!c || !c.subtle) {
+        throw new MirrorError('E2E_UNAVAILABLE', 'No WebCrypto on this platform: pass options.crypto');
+      }
+      this.cryptoImpl = new E2eCrypto(c);
+    }
+    return this.cryptoImpl;
+  }
+
+  /** Runs E2E steps one after another; a step must never wait for another step (it would wait forever). */
+  private inE2eOrder<T>(step: () => Promise<T>): Promise<T> {
+    const run = this.e2eChain.then(step);
+    this.e2eChain = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  private emitE2eError(err: unknown): void {
+    this.emitError(err instanceof MirrorError ? err : new MirrorError('E2E_FAILED', 'An end-to-end encryption step failed', err));
+  }
+
+  /** Viewer: JOIN_PENDING of an encrypted session. Keeps the keys of the same session (a rejoin after a drop). */
+  private waitingE2e(code: string, memberId: string, requestId: string | undefined): void {
+    const linkKey = requestId !== undefined ? this.e2eStarts.get(requestId)?.contentKey : undefined;
+    let e2e = this.e2e;
+    if (!e2e || e2e.isHost || e2e.code !== code) {
+      e2e = newE2eSession(code, false, undefined);
+      this.e2e = e2e;
+    }
+    if (linkKey) {
+      e2e.linkKey = linkKey;
+      if (!e2e.keys.has(linkKey.generation)) {
+        e2e.keys.set(linkKey.generation, linkKey);
+        e2e.generation = Math.max(e2e.generation, linkKey.generation);
+      }
+    }
+    e2e.memberId = memberId;
+    e2e.waiting = true;
+    e2e.pairings.clear();
+  }
+
+  private joinedE2e(code: string, role: Role, encrypted: boolean, requestId: string | undefined): void {
+    if (!encrypted) {
+      this.e2e = undefined;
+      return;
+    }
+    if (role === 'host') {
+      if (!this.e2e?.isHost || this.e2e.code !== code) {
+        // A host that resumes without the keys it made (a new app start) cannot open the old states; it starts
+        // a fresh generation 0 of its own, which viewers paired before cannot open either.
+        this.e2e = undefined;
+        this.crypto()
+          .contentKey(0)
+          .then((key) => {
+            if (this.currentSessionId === code && this.currentRole === 'host' && !this.e2e) {
+              this.e2e = newE2eSession(code, true, key);
+            }
+          })
+          .catch((err) => this.emitE2eError(err));
+      }
+      return;
+    }
+    if (!this.e2e || this.e2e.isHost || this.e2e.code !== code) {
+      this.waitingE2e(code, this.currentMemberId ?? '', requestId);
+    }
+    this.e2e!.memberId = this.currentMemberId;
+    this.e2e!.waiting = false;
+  }
+
+  /** Host: a fresh ECDH pair for a waiting viewer, offered over SIGNAL. */
+  private async offer(e2e: E2eSession, memberId: string): Promise<void> {
+    const pairing = await this.crypto().ephemeral();
+    e2e.pairings.set(memberId, pairing);
+    await this.signal(memberId, { e2e: 'offer', v: 1, pub: pairing.ownPub });
+  }
+
+  private async onE2eSignal(e2e: E2eSession, from: string, data: Json): Promise<void> {
+    if (data.e2e === 'offer' && !e2e.isHost) {
+      if (!e2e.waiting || typeof data.pub !== 'string') {
+        return; // Offers count only while waiting for admission, when only the host can signal this client.
+      }
+      const pairing = await this.crypto().ephemeral();
+      await this.crypto().complete(pairing, data.pub, e2e.code, data.pub, pairing.ownPub);
+      const answer: Json = { e2e: 'answer', v: 1, pub: pairing.ownPub };
+      if (e2e.linkKey) {
+        answer.proof = await this.crypto().proof(e2e.linkKey.raw, pairing.transcript!);
+      }
+      const memberId = e2e.memberId ?? '';
+      e2e.pairings.clear();
+      e2e.pairings.set(memberId, pairing);
+      this.signal(from, answer).catch((err) => this.emitE2eError(err));
+      this.emit('pairing', { memberId, code: pairing.digits! });
+      return;
+    }
+    if (data.e2e === 'answer' && e2e.isHost) {
+      const pairing = e2e.pairings.get(from);
+      if (!pairing || pairing.pairKey || typeof data.pub !== 'string') {
+        return;
+      }
+      await this.crypto().complete(pairing, data.pub, e2e.code, pairing.ownPub, data.pub);
+      let viaLink = false;
+      if (typeof data.proof === 'string') {
+        // The answer does not say which link it came by: any generation this host made may be the link's.
+        for (const key of e2e.keys.values()) {
+          if (await this.crypto().verifyProof(key.raw, pairing.transcript!, data.proof)) {
+            viaLink = true;
+            break;
+          }
+        }
+      }
+      pairing.viaLink = viaLink;
+      this.emit('pairing', { memberId: from, code: pairing.digits!, viaLink });
+      if (pairing.admitted) {
+        await this.sendKeyTo(e2e, from, pairing);
+      }
+      return;
+    }
+    if (data.e2e === 'key' && !e2e.isHost) {
+      const pairing = e2e.pairings.get(e2e.memberId ?? '');
+      const g = data.g;
+      if (!pairing?.pairKey || typeof g !== 'number' || !Number.isInteger(g) || g < 0 || typeof data.iv !== 'string' || typeof data.ct !== 'string') {
+        return;
+      }
+      const raw = await this.crypto().open(pairing.pairKey, data.iv, data.ct, keyAd(e2e.code, g));
+      if (!raw || raw.length !== 32) {
+        throw new MirrorError('E2E_KEY_INVALID', 'A content key signal did not open with this pairing');
+      }
+      e2e.keys.set(g, await this.crypto().contentKey(g, raw));
+      e2e.generation = Math.max(e2e.generation, g);
+      for (const kind of ['customer', 'product'] as const) {
+        const held = e2e.held[kind];
+        if (held && isSealed(held.payload) && held.payload.g === g) {
+          await this.receiveSealed(e2e, kind, held.payload, held.meta);
+        }
+      }
     }
   }
 
-  private enterSession(code: string | undefined, role: Role, resumeToken: string | undefined): void {
+  /** Host: the current content key, sealed with the viewer's pairKey. Waits for the pairing to complete. */
+  private async sendKeyTo(e2e: E2eSession, memberId: string, pairing: Pairing): Promise<void> {
+    const key = e2e.keys.get(e2e.generation);
+    if (!pairing.pairKey || !key) {
+      return; // Sent once the viewer's answer completes the pairing.
+    }
+    const box = await this.crypto().seal(pairing.pairKey, key.raw, keyAd(e2e.code, key.generation));
+    await this.signal(memberId, { e2e: 'key', g: key.generation, iv: box.iv, ct: box.ct });
+  }
+
+  /** Host, after a kick: generation G+1 to every remaining admitted, paired member. */
+  private async rekey(e2e: E2eSession): Promise<void> {
+    const next = await this.crypto().contentKey(e2e.generation + 1);
+    e2e.keys.set(next.generation, next);
+    e2e.generation = next.generation;
+    for (const [memberId, pairing] of e2e.pairings) {
+      if (pairing.admitted) {
+        await this.sendKeyTo(e2e, memberId, pairing);
+      }
+    }
+  }
+
+  private async resendCurrent(e2e: E2eSession): Promise<void> {
+    if (e2e.current.customer != null) {
+      await this.sendCustomer(e2e.current.customer);
+    }
+    if (e2e.current.product != null) {
+      await this.sendProduct(e2e.current.product);
+    }
+  }
+
+  private async sealState(e2e: E2eSession, kind: StateKind, value: unknown): Promise<unknown> {
+    if (value === null) {
+      return null;
+    }
+    const key = e2e.keys.get(e2e.generation);
+    if (!key) {
+      throw new MirrorError('E2E_NO_KEY', 'This client has no content key of the session yet');
+    }
+    const box = await this.crypto().seal(key.aes, utf8(JSON.stringify(value)), stateAd(e2e.code, kind, key.generation));
+    return { e2e: 1, g: key.generation, iv: box.iv, ct: box.ct };
+  }
+
+  private async openState(e2e: E2eSession, kind: StateKind, sealed: { g: number; iv: string; ct: string }): Promise<{ value: unknown } | 'no_key' | 'failed'> {
+    const key = e2e.keys.get(sealed.g);
+    if (!key) {
+      return 'no_key';
+    }
+    const plain = await this.crypto().open(key.aes, sealed.iv, sealed.ct, stateAd(e2e.code, kind, sealed.g));
+    if (!plain) {
+      return 'failed';
+    }
+    try {
+      return { value: JSON.parse(new TextDecoder().decode(plain)) };
+    } catch {
+      return 'failed';
+    }
+  }
+
+  private async receiveSealed(e2e: E2eSession, kind: StateKind, sealed: { g: number; iv: string; ct: string }, meta: StateMeta): Promise<void> {
+    const opened = await this.openState(e2e, kind, sealed);
+    if (this.e2e !== e2e) {
+      return; // The client left that session meanwhile.
+    }
+    if (typeof opened === 'object') {
+      delete e2e.held[kind];
+      e2e.current[kind] = opened.value;
+      this.emit(kind, opened.value, meta);
+      return;
+    }
+    // Keep the latest sealed state of the kind; it opens when its key comes.
+    e2e.held[kind] = { payload: sealed, meta };
+    if (opened === 'failed' || e2e.keys.size > 0) {
+      this.emit('undecryptable', { kind, generation: sealed.g, reason: opened });
+    }
+  }
+
+  private enterSession(code: string | undefined, role: Role, resumeToken: string | undefined, memberId: string | undefined): void {
     if (!code) {
       throw new MirrorError('MALFORMED_MESSAGE', 'A session reply without a session id');
     }
@@ -848,10 +1679,13 @@ export class MirrorClient {
     this.currentSessionId = code;
     this.currentRole = role;
     this.currentResumeToken = resumeToken;
+    this.currentMemberId = memberId;
   }
 
   private clearSession(): void {
     this.currentSessionId = undefined;
+    this.currentMemberId = undefined;
+    this.e2e = undefined;
     this.currentRole = undefined;
     this.currentResumeToken = undefined;
     this.lastSeq.customer = 0;

@@ -54,11 +54,13 @@ test('joinSession joins as a viewer and the host hears of it', T, async () => {
 
   const joined = await viewer.joinSession(sessionId.toLowerCase());
 
-  assert.deepEqual(joined, { sessionId, role: 'viewer', members: 2 });
+  assert.match(joined.memberId, /\S/);
+  assert.deepEqual(joined, { sessionId, role: 'viewer', members: 2, memberId: joined.memberId });
   assert.equal(viewer.sessionId, sessionId);
   assert.equal(viewer.role, 'viewer');
+  assert.equal(viewer.memberId, joined.memberId);
   assert.equal(viewer.resumeToken, undefined);
-  assert.deepEqual((await peerJoined)[0], { role: 'viewer', members: 2 });
+  assert.deepEqual((await peerJoined)[0], { role: 'viewer', members: 2, memberId: joined.memberId });
 });
 
 test('joinSession with an unknown code rejects with SESSION_NOT_FOUND', T, async () => {
@@ -150,10 +152,11 @@ test('endSession from a viewer rejects with NOT_HOST', T, async () => {
 test('leaveSession leaves and the others see the member leave', T, async () => {
   const { host, viewer } = await hostAndViewer();
   const peerLeft = nextEvent(host, 'peerLeft');
+  const viewerId = viewer.memberId;
 
   await viewer.leaveSession();
 
-  assert.deepEqual((await peerLeft)[0], { role: 'viewer', members: 1, reason: 'left' });
+  assert.deepEqual((await peerLeft)[0], { role: 'viewer', members: 1, reason: 'left', memberId: viewerId });
   assert.equal(viewer.sessionId, undefined);
   assert.equal(viewer.role, undefined);
 });

@@ -21,6 +21,19 @@ internal sealed class SessionWatcher
         client.ProductChanged += (_, e) => Print(e);
         client.PeerJoined += (_, e) => Print(e);
         client.PeerLeft += (_, e) => Print(e);
+        client.JoinRequested += (_, e) => Print(e);
+        client.JoinWithdrawn += (_, e) => Print(e);
+        client.JoinPending += (_, e) => Print(e);
+        client.JoinDenied += (_, e) => Print(e);
+        client.Signal += (_, e) => Print(e);
+        client.Undecryptable += (_, e) => Print(e);
+        client.Pairing += (_, e) =>
+        {
+            Print(e);
+            console.Say(client.Role == "host"
+                ? $"viewer {e.MemberId} shows {e.Code}{(e.ViaLink ? " (it holds the link)" : "")}: if the digits match, type: admit {e.MemberId}"
+                : $"compare this code with the salesperson's screen: {e.Code}");
+        };
         client.SessionEnded += (_, e) =>
         {
             Print(e);
@@ -55,10 +68,10 @@ internal sealed class SessionWatcher
     }
 
     /// <summary>Waits until watching is over; true when the session itself is over (nothing left to leave).</summary>
-    public async Task<bool> WaitAsync(CancellationToken cancellationToken)
+    public async Task<bool> WaitAsync(CancellationToken cancellationToken, Func<string, Task>? onLine = null)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var input = _console.EndOfInputAsync(stop.Token);
+        var input = _console.EndOfInputAsync(stop.Token, onLine);
         var cancelled = Task.Delay(Timeout.Infinite, stop.Token);
         var first = await Task.WhenAny(_over.Task, input, cancelled).ConfigureAwait(false);
         await stop.CancelAsync().ConfigureAwait(false);
@@ -71,12 +84,14 @@ internal sealed class SessionWatcher
         return false;
     }
 
+    /// <summary>Events that arrive while the command's own line is not printed yet are held (see <see cref="Start"/>),
+    /// except those of a join still waiting for admission, which come before that line by nature.</summary>
     private void Print(MirrorEvent item)
     {
         var line = JsonLines.Event(item);
         lock (_gate)
         {
-            if (_held is not null)
+            if (_held is not null && item is not (JoinPendingEvent or PairingEvent or JoinDeniedEvent))
             {
                 _held.Add(line);
                 return;

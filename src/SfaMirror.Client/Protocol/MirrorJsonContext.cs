@@ -9,6 +9,7 @@ namespace SfaMirror.Client.Protocol;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(InboundEnvelope))]
 [JsonSerializable(typeof(OutboundEnvelope))]
-[JsonSerializable(typeof(ResumePayload))]
+[JsonSerializable(typeof(JoinPayload))]
+[JsonSerializable(typeof(CreatePayload))]
 [JsonSerializable(typeof(JsonElement))]
 internal sealed partial class MirrorJsonContext : JsonSerializerContext;

@@ -12,6 +12,13 @@ internal static class WireTypes
     public const string LeaveSession = "LEAVE_SESSION";
     public const string EndSession = "END_SESSION";
     public const string Ping = "PING";
+    public const string Admit = "ADMIT";
+    public const string Deny = "DENY";
+    public const string Kick = "KICK";
+    public const string LockSession = "LOCK_SESSION";
+    public const string UnlockSession = "UNLOCK_SESSION";
+    public const string Signal = "SIGNAL";
+    public const string CreateJoinLink = "CREATE_JOIN_LINK";
 
     public const string SessionCreated = "SESSION_CREATED";
     public const string SessionJoined = "SESSION_JOINED";
@@ -22,6 +29,11 @@ internal static class WireTypes
     public const string Ack = "ACK";
     public const string Pong = "PONG";
     public const string Error = "ERROR";
+    public const string JoinPending = "JOIN_PENDING";
+    public const string JoinRequested = "JOIN_REQUESTED";
+    public const string JoinWithdrawn = "JOIN_WITHDRAWN";
+    public const string JoinDenied = "JOIN_DENIED";
+    public const string JoinLink = "JOIN_LINK";
 
     public const string SessionNotFoundCode = "SESSION_NOT_FOUND";
 }
