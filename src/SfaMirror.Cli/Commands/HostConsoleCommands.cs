@@ -5,12 +5,13 @@ namespace SfaMirror.Cli.Commands;
 
 /// <summary>
 /// The lines a host types while <c>sfa-mirror create</c> runs: <c>admit ID</c>, <c>deny ID</c>, <c>kick ID</c>,
-/// <c>lock</c>, <c>unlock</c>, <c>link [SECONDS [USES]]</c>. Each prints its outcome as a JSON line; a refusal is
+/// <c>lock</c>, <c>unlock</c>, <c>link [SECONDS [USES]]</c>, <c>customer JSON</c>, <c>product JSON</c> (sealed in an encrypted
+/// session: only the host holds the key, so this is how a terminal sets an encrypted session's state). Each prints its outcome as a JSON line; a refusal is
 /// said on standard error and the session goes on.
 /// </summary>
 internal sealed class HostConsoleCommands(MirrorClient client, CliConsole console, Uri relay, CancellationToken cancellationToken)
 {
-    public const string Help = "commands: admit ID | deny ID | kick ID | lock | unlock | link [SECONDS [USES]]";
+    public const string Help = "commands: admit ID | deny ID | kick ID | lock | unlock | link [SECONDS [USES]] | customer JSON | product JSON";
 
     public async Task RunAsync(string line)
     {
@@ -21,6 +22,11 @@ internal sealed class HostConsoleCommands(MirrorClient client, CliConsole consol
         }
         try
         {
+            if (words[0] is "customer" or "product" && words.Length > 1)
+            {
+                await SendStateAsync(words[0], line.Trim()[words[0].Length..]).ConfigureAwait(false);
+                return;
+            }
             switch (words[0], words.Length)
             {
                 case ("admit", 2):
@@ -54,7 +60,7 @@ internal sealed class HostConsoleCommands(MirrorClient client, CliConsole consol
                     break;
             }
         }
-        catch (FormatException)
+        catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException)
         {
             console.Say(Help);
         }
@@ -62,6 +68,15 @@ internal sealed class HostConsoleCommands(MirrorClient client, CliConsole consol
         {
             console.Say($"error: {ex.Code}: {ex.Message}");
         }
+    }
+
+    private async Task SendStateAsync(string kind, string json)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        var delivered = kind == "customer"
+            ? await client.SendCustomerAsync(document.RootElement, cancellationToken).ConfigureAwait(false)
+            : await client.SendProductAsync(document.RootElement, cancellationToken).ConfigureAwait(false);
+        console.WriteLine(JsonLines.Ack(client.SessionId!, kind, delivered));
     }
 
     /// <summary>The relay's browser console, where a join link points: the relay's address over HTTP.</summary>

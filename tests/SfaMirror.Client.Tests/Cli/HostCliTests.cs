@@ -33,6 +33,24 @@ public sealed class HostCliTests
     }
 
     [Fact]
+    public async Task Customer_typed_at_an_encrypted_host_reaches_the_viewer_sealed_and_opens_there()
+    {
+        await using var server = await RelayServer.StartAsync();
+        await using var create = CliRun.Start("create", "--e2e", "--url", server.WebSocketUri.ToString());
+        var code = (await create.NextEventAsync("created")).GetProperty("sessionId").GetString()!;
+        await using var viewer = await server.ConnectClientAsync();
+        var customer = Waits.Next<StateUpdatedEvent>(h => viewer.CustomerChanged += h);
+        var join = viewer.JoinSessionAsync(code);
+        create.Input!.Type($"admit {(await create.NextEventAsync("pairing")).GetProperty("memberId").GetString()}");
+        await join.Within();
+
+        create.Input.Type("""customer {"name":"Ada Lovelace"}""");
+
+        Assert.Equal(1, (await create.NextEventAsync("ack")).GetProperty("delivered").GetInt32());
+        Assert.Equal("Ada Lovelace", (await customer.Within()).Payload.GetProperty("name").GetString());
+    }
+
+    [Fact]
     public async Task Link_lock_and_kick_typed_at_the_host()
     {
         await using var server = await RelayServer.StartAsync();
