@@ -26,10 +26,20 @@ public sealed class ConsolePage(IPage page)
         return new ConsolePage(page);
     }
 
+    /// <summary>The Mirror link (a join link) the SFA side shows.</summary>
+    public ILocator MirrorLink => Page.Locator("#mirror-link");
+
+    /// <summary>The SFA side's list of Mirrors waiting to be admitted.</summary>
+    public ILocator Waiting => Page.Locator("#waiting li");
+
+    public ILocator MemberList => Page.Locator("#member-list li");
+
     /// <summary>Creates a session on the SFA side and returns its code.</summary>
-    public async Task<string> CreateSessionAsync()
+    public async Task<string> CreateSessionAsync(bool encrypted = false, bool admitViewers = false)
     {
         await Page.GetByLabel("SFA (salesperson, creates the session)").CheckAsync();
+        await Page.GetByLabel("Encrypted (end-to-end)").SetCheckedAsync(encrypted);
+        await Page.GetByLabel("Admit viewers").SetCheckedAsync(admitViewers);
         await Page.GetByRole(AriaRole.Button, new() { Name = "Create session" }).ClickAsync();
         await Expect(Page.Locator("#session-code")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^[A-Z2-9]{6}$"));
         return await Page.Locator("#session-code").InnerTextAsync();
