@@ -52,7 +52,7 @@ public sealed class AdminPageTests(BrowserFixture fixture)
         await Expect(row.Locator("td").Nth(0)).ToHaveTextAsync(code);
         await Expect(row.Locator("td").Nth(1)).ToHaveTextAsync("1");
         await Expect(row.Locator("td").Nth(2)).ToHaveTextAsync("0");
-        await Expect(row.Locator("td").Nth(4)).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(" ago$"));
+        await Expect(row.Locator("td").Nth(5)).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(" ago$"));
         Assert.DoesNotContain("test-admin-token", page.Url);
     }
 
@@ -74,6 +74,29 @@ public sealed class AdminPageTests(BrowserFixture fixture)
         var mirror = await ConsolePage.OpenAsync(mirrorContext, $"/mirror/{code}");
 
         await Expect(viewers).ToHaveTextAsync("1");
+    }
+
+    [Fact]
+    public async Task Admin_page_shows_an_encrypted_sessions_controls_and_its_waiting_mirror()
+    {
+        await using var sfaContext = await fixture.NewContextAsync();
+        await using var mirrorContext = await fixture.NewContextAsync();
+        await using var adminContext = await fixture.NewContextAsync();
+        var sfa = await ConsolePage.OpenAsync(sfaContext);
+        var code = await sfa.CreateSessionAsync(encrypted: true);
+        var mirror = await ConsolePage.OpenAsync(mirrorContext);
+        await mirror.JoinAsync(code);
+        await Expect(sfa.Waiting).ToHaveCountAsync(1);
+
+        var page = await adminContext.NewPageAsync();
+        await page.GotoAsync("/admin");
+        await page.GetByLabel("Admin token").FillAsync(BrowserFixture.AdminToken);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Open" }).ClickAsync();
+
+        var row = page.Locator($"#sessions tbody tr[data-code='{code}']");
+        await Expect(row.Locator("td").Nth(2)).ToHaveTextAsync("0");
+        await Expect(row.Locator("td").Nth(3)).ToHaveTextAsync("1");
+        await Expect(row.Locator("td").Nth(8)).ToHaveTextAsync("encrypted, admission");
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using SfaMirror.Server.Backplane;
 using SfaMirror.Server.WebConsole;
 using SfaMirror.Server.Observability;
@@ -43,7 +44,8 @@ internal static class AdminExtensions
 
     private static async Task<IResult> StatsAsync(
         HttpContext context, AdminToken token, ISessionStore store, ConnectionTracker connections,
-        RelayMetrics metrics, MessageRateHistory rates, NodeIdentity node, TimeProvider time, RefusedAddresses refused)
+        RelayMetrics metrics, MessageRateHistory rates, NodeIdentity node, TimeProvider time, RefusedAddresses refused,
+        IOptions<Sessions.SessionOptions> sessionOptions)
     {
         if (!token.IsPresentedBy(context.Request))
         {
@@ -57,10 +59,12 @@ internal static class AdminExtensions
             var stats = await store.GetStatsAsync(ct).ConfigureAwait(false);
             var sessions = await store.ListSessionsAsync(MaxListedSessions + 1, ct).ConfigureAwait(false);
             var now = time.GetUtcNow();
+            var denyViewers = sessionOptions.Value.ViewerUpdates == ViewerUpdates.Deny;
             var list = sessions
                 .Take(MaxListedSessions)
                 .OrderByDescending(s => s.LastActivity)
-                .Select(s => new AdminSession(s.Code, s.Hosts, s.Viewers, (now - s.CreatedAt).TotalSeconds, (now - s.LastActivity).TotalSeconds, s.Seq, s.HostSubject))
+                .Select(s => new AdminSession(s.Code, s.Hosts, s.Viewers, (now - s.CreatedAt).TotalSeconds, (now - s.LastActivity).TotalSeconds, s.Seq, s.HostSubject,
+                    s.Waiting, s.ViewersReadOnly || denyViewers, s.AdmitByHost, s.Locked, s.Encrypted))
                 .ToList();
             var history = rates.Snapshot().Select(r => new AdminRate(r.At, Math.Round(r.In, 2), Math.Round(r.Out, 2))).ToList();
             return Results.Json(new AdminStats(node.NodeId, now, connections.Count, stats.Sessions, stats.Members,

@@ -197,4 +197,53 @@ public abstract class HostControlTests(StoreKind store) : StoreSpec(store)
         await viewer.SendAsync(new { type = "JOIN_SESSION", sessionId = code });
         await viewer.ExpectErrorAsync("KICKED");
     }
+
+    [Fact]
+    public async Task Admin_stats_show_a_sessions_controls_and_its_waiting_viewers()
+    {
+        await using var server = await StartRelayAsync(("Relay:AdminToken", "admin-secret"));
+        var (host, code) = await AdmissionTests.CreateAsync(server, new { admission = "host", viewers = "read-only" });
+        await using var _h = host;
+        var (viewer, _) = await AdmissionTests.RequestAsync(server, host, code);
+        await using var _v = viewer;
+        await host.SendAsync(new { type = "LOCK_SESSION", requestId = "l" });
+        await host.ExpectAsync("ACK");
+        var (plain, plainCode, _) = await server.HostSessionAsync();
+        await using var _p = plain;
+
+        var sessions = await AdminSessionsAsync(server);
+
+        var controlled = sessions[code];
+        Assert.Equal(0, controlled.GetProperty("viewers").GetInt32());
+        Assert.Equal(1, controlled.GetProperty("waiting").GetInt32());
+        Assert.True(controlled.GetProperty("admission").GetBoolean());
+        Assert.True(controlled.GetProperty("readOnly").GetBoolean());
+        Assert.True(controlled.GetProperty("locked").GetBoolean());
+        Assert.False(controlled.GetProperty("encrypted").GetBoolean());
+        var open = sessions[plainCode];
+        Assert.Equal(0, open.GetProperty("waiting").GetInt32());
+        Assert.False(open.GetProperty("admission").GetBoolean());
+        Assert.False(open.GetProperty("readOnly").GetBoolean());
+        Assert.False(open.GetProperty("locked").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Admin_stats_show_every_session_read_only_when_the_relay_denies_viewer_updates()
+    {
+        await using var server = await StartRelayAsync(("Relay:AdminToken", "admin-secret"), ("Relay:ViewerUpdates", "Deny"));
+        var (host, code, _) = await server.HostSessionAsync();
+        await using var _h = host;
+
+        var sessions = await AdminSessionsAsync(server);
+
+        Assert.True(sessions[code].GetProperty("readOnly").GetBoolean());
+    }
+
+    private static async Task<Dictionary<string, System.Text.Json.JsonElement>> AdminSessionsAsync(RelayServer server)
+    {
+        using var http = new HttpClient { Timeout = TestClient.DefaultTimeout };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", "admin-secret");
+        var stats = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(server.Url("/admin/api/stats")));
+        return stats.RootElement.GetProperty("sessionList").EnumerateArray().ToDictionary(s => s.GetProperty("code").GetString()!, s => s.Clone());
+    }
 }

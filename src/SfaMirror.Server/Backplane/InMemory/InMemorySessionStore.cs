@@ -584,7 +584,9 @@ internal sealed class InMemorySessionStore(ISessionEventSink sink, IOptions<Stor
             lock (session)
             {
                 var hosts = session.Members.Count(m => m.Role == MemberRole.Host);
-                list.Add(new SessionInfo(session.Code, hosts, session.Members.Count - hosts, session.CreatedAt, session.LastActivity, session.Seq, session.Access.HostSubject));
+                var access = session.Access;
+                list.Add(new SessionInfo(session.Code, hosts, session.Members.Count - hosts, session.CreatedAt, session.LastActivity, session.Seq, access.HostSubject,
+                    session.Pending.Count, access.ViewersReadOnly, access.AdmitByHost, session.Locked, access.Encrypted));
             }
         }
         return ValueTask.FromResult<IReadOnlyList<SessionInfo>>(list);

@@ -497,17 +497,18 @@ internal static class RedisScripts
         """;
 
     /// <summary>KEYS: sessions. ARGV: max, session prefix, members prefix.
-    /// Returns {code, hosts, viewers, created ms, last ms, seq, host subject or ''} per session.</summary>
+    /// Returns {code, hosts, viewers, created ms, last ms, seq, host subject or '', waiting, read-only, admission, locked, e2e}
+    /// per session, the flags as '1' or false.</summary>
     public const string List = """
         local out = {}
         for _, code in ipairs(redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)) do
-          local h = redis.call('HMGET', ARGV[2] .. code, 'created', 'last', 'seq', 'sub')
+          local h = redis.call('HMGET', ARGV[2] .. code, 'created', 'last', 'seq', 'sub', 'np', 'ro', 'adm', 'lk', 'e2e')
           if h[1] then
             local hosts, viewers = 0, 0
             for _, r in ipairs(redis.call('HVALS', ARGV[3] .. code)) do
               if r == 'h' then hosts = hosts + 1 else viewers = viewers + 1 end
             end
-            table.insert(out, {code, hosts, viewers, h[1], h[2], h[3], h[4] or ''})
+            table.insert(out, {code, hosts, viewers, h[1], h[2], h[3], h[4] or '', h[5] or '0', h[6] or '', h[7] or '', h[8] or '', h[9] or ''})
           end
         end
         return out

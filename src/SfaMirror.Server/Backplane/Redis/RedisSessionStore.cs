@@ -185,7 +185,8 @@ internal sealed partial class RedisSessionStore(
             var row = result[i];
             list.Add(new SessionInfo((string)row[0]!, (int)row[1], (int)row[2],
                 DateTimeOffset.FromUnixTimeMilliseconds((long)row[3]), DateTimeOffset.FromUnixTimeMilliseconds((long)row[4]), (long)row[5],
-                row.Length > 6 && (string?)row[6] is { Length: > 0 } subject ? subject : null));
+                (string?)row[6] is { Length: > 0 } subject ? subject : null,
+                (int)row[7], IsSet(row[8]), IsSet(row[9]), IsSet(row[10]), IsSet(row[11])));
         }
         return list;
     }
@@ -195,6 +196,8 @@ internal sealed partial class RedisSessionStore(
     private string Channel(string code) => keys.ChannelPrefix + code;
 
     private static string Flag(bool value) => value ? "1" : "0";
+
+    private static bool IsSet(RedisResult flag) => (string?)flag == "1";
 
     private static long Ms(TimeSpan span) => (long)Math.Ceiling(span.TotalMilliseconds);
 

@@ -51,6 +51,16 @@ function fmtBytes(n) {
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
 
+// The session's access controls in a few words: what an operator asks about a session holding customer data.
+function controls(s) {
+  const words = [];
+  if (s.encrypted) words.push('encrypted');
+  if (s.admission) words.push('admission');
+  if (s.readOnly) words.push('read-only viewers');
+  if (s.locked) words.push('locked');
+  return words.length === 0 ? '—' : words.join(', ');
+}
+
 function render(stats) {
   $('count-connections').textContent = stats.connections;
   $('count-sessions').textContent = stats.sessions;
@@ -66,7 +76,7 @@ function render(stats) {
   body.replaceChildren(...stats.sessionList.map((s) => {
     const tr = document.createElement('tr');
     tr.dataset.code = s.code;
-    for (const text of [s.code, s.hosts, s.viewers, fmtAge(s.ageSeconds), `${fmtAge(s.idleSeconds)} ago`, s.seq, s.host ?? '—']) {
+    for (const text of [s.code, s.hosts, s.viewers, s.waiting, fmtAge(s.ageSeconds), `${fmtAge(s.idleSeconds)} ago`, s.seq, s.host ?? '—', controls(s)]) {
       const td = document.createElement('td');
       td.textContent = String(text);
       tr.append(td);
