@@ -305,4 +305,25 @@ public abstract class AdmissionTests(StoreKind store) : StoreSpec(store)
 
         await third.ExpectErrorAsync("SESSION_FULL");
     }
+
+    [Fact]
+    public async Task Admitted_viewer_that_reconnects_waits_for_admission_again_under_a_new_member_id()
+    {
+        await using var server = await StartRelayAsync();
+        var (host, code) = await CreateAsync(server, new { admission = "host" });
+        await using var _ = host;
+        await host.SendAsync(new { type = "VIEW_CUSTOMER", payload = new { name = "Ada" } });
+        var (viewer, firstId) = await RequestAsync(server, host, code);
+        await host.SendAsync(new { type = "ADMIT", payload = new { memberId = firstId } });
+        await viewer.ExpectAsync("SESSION_JOINED");
+        await host.SkipUntilAsync("PEER_JOINED");
+        await viewer.DisposeAsync();
+        Assert.Equal("disconnected", (await host.SkipUntilAsync("PEER_LEFT")).GetProperty("payload").GetProperty("reason").GetString());
+
+        var (again, secondId) = await RequestAsync(server, host, code);
+        await using var __ = again;
+
+        Assert.NotEqual(firstId, secondId);
+        await again.ExpectNothingAsync();
+    }
 }
