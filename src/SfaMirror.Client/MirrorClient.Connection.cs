@@ -210,7 +210,7 @@ public sealed partial class MirrorClient
                 }
                 if (result.MessageType == WebSocketMessageType.Text)
                 {
-                    Dispatch(buffer.WrittenSpan);
+                    Dispatch(buffer.WrittenSpan, socket);
                 }
                 else
                 {

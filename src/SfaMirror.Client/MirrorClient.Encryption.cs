@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text.Json;
 using SfaMirror.Client.E2e;
@@ -21,16 +22,16 @@ public sealed partial class MirrorClient
     internal E2eSession? E2e => Volatile.Read(ref _e2e);
 
     /// <summary>The host's answer to a waiting viewer in an encrypted session: an offer with a fresh key pair.</summary>
-    private void OfferTo(string viewerMemberId)
+    private void OfferTo(string viewerMemberId, ClientWebSocket socket)
     {
         if (Volatile.Read(ref _e2e) is { IsHost: true } e2e)
         {
-            SendInBackground(e2e.Code, viewerMemberId, e2e.Offer(viewerMemberId));
+            SendInBackground(e2e.Code, viewerMemberId, e2e.Offer(viewerMemberId), socket);
         }
     }
 
     /// <summary>An <c>offer</c>, <c>answer</c> or <c>key</c> signal; false when the signal is not the pairing's (the app's own).</summary>
-    private bool HandlePairingSignal(string sessionId, string from, JsonElement data)
+    private bool HandlePairingSignal(string sessionId, string from, JsonElement data, ClientWebSocket socket)
     {
         var kind = E2eMessages.SignalKind(data);
         if (kind is not (E2eMessages.Offer or E2eMessages.Answer or E2eMessages.Key) || Volatile.Read(ref _e2e) is not { } e2e)
@@ -43,7 +44,7 @@ public sealed partial class MirrorClient
             {
                 case E2eMessages.Offer when !e2e.IsHost:
                     var answer = e2e.OnOffer(from, data);
-                    SendInBackground(e2e.Code, from, answer.Reply!.Value);
+                    SendInBackground(e2e.Code, from, answer.Reply!.Value, socket);
                     Raise(new PairingEvent(e2e.Code, from, answer.Comparison, answer.ViaLink));
                     break;
                 case E2eMessages.Answer when e2e.IsHost:
@@ -52,7 +53,7 @@ public sealed partial class MirrorClient
                         Raise(new PairingEvent(e2e.Code, from, paired.Comparison, paired.ViaLink));
                         if (paired.Reply is { } keySignal)
                         {
-                            SendInBackground(e2e.Code, from, keySignal);
+                            SendInBackground(e2e.Code, from, keySignal, socket);
                         }
                     }
                     break;
@@ -92,14 +93,16 @@ public sealed partial class MirrorClient
         }
     }
 
-    /// <summary>A signal sent from the receive loop, which must not wait for its ACK: failures are reported as errors.</summary>
-    private void SendInBackground(string sessionId, string to, JsonElement data)
+    /// <summary>A signal sent from the receive loop, which must not wait for its ACK: failures are reported as errors.
+    /// It goes on <paramref name="socket"/>, the connection the pairing runs on, which is not "open" yet while a rejoin
+    /// waits for admission (and the admission waits for this signal).</summary>
+    private void SendInBackground(string sessionId, string to, JsonElement data, ClientWebSocket socket)
     {
         _ = Task.Run(async () =>
         {
             try
             {
-                await SignalCoreAsync(sessionId, to, data, _disposed.Token).ConfigureAwait(false);
+                await SignalCoreAsync(sessionId, to, data, _disposed.Token, socket).ConfigureAwait(false);
             }
             catch (MirrorException ex)
             {

@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using SfaMirror.Client.Events;
@@ -44,8 +45,9 @@ public sealed partial class MirrorClient
         }
     }
 
-    /// <summary>Handles one text frame from the server; never throws, so that one bad message cannot stop the loop.</summary>
-    private void Dispatch(ReadOnlySpan<byte> frame)
+    /// <summary>Handles one text frame from the server; never throws, so that one bad message cannot stop the loop.
+    /// <paramref name="socket"/> is the one it came on: pairing replies go back on it, even while a rejoin is held for admission.</summary>
+    private void Dispatch(ReadOnlySpan<byte> frame, ClientWebSocket socket)
     {
         if (!InboundMessage.TryParse(frame, out var message, out var error))
         {
@@ -58,7 +60,7 @@ public sealed partial class MirrorClient
             {
                 return;
             }
-            Handle(message!);
+            Handle(message!, socket);
         }
         catch (FormatException ex)
         {
@@ -66,7 +68,7 @@ public sealed partial class MirrorClient
         }
     }
 
-    private void Handle(InboundMessage message)
+    private void Handle(InboundMessage message, ClientWebSocket socket)
     {
         switch (message.Type)
         {
@@ -90,7 +92,7 @@ public sealed partial class MirrorClient
                 break;
             case WireTypes.JoinRequested:
                 var waiting = message.GetString("memberId");
-                OfferTo(waiting);
+                OfferTo(waiting, socket);
                 Raise(new JoinRequestedEvent(message.RequireSessionId(), waiting, message.GetOptionalString("userAgent") ?? ""));
                 break;
             case WireTypes.JoinWithdrawn:
@@ -112,7 +114,7 @@ public sealed partial class MirrorClient
                 var signalIn = message.RequireSessionId();
                 var from = message.GetString("from");
                 var data = message.Payload.TryGetProperty("data", out var d) ? d.Clone() : throw new FormatException("SIGNAL without payload.data");
-                if (!HandlePairingSignal(signalIn, from, data))
+                if (!HandlePairingSignal(signalIn, from, data, socket))
                 {
                     Raise(new SignalEvent(signalIn, from, data));
                 }

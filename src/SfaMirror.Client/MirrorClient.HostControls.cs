@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using System.Globalization;
 using System.Text.Json;
 using SfaMirror.Client.Events;
@@ -125,7 +126,7 @@ public sealed partial class MirrorClient
         return reply.GetOptionalBoolean("locked") ?? type == WireTypes.LockSession;
     }
 
-    private async Task SignalCoreAsync(string? sessionId, string to, JsonElement data, CancellationToken cancellationToken)
+    private async Task SignalCoreAsync(string? sessionId, string to, JsonElement data, CancellationToken cancellationToken, ClientWebSocket? socket = null)
     {
         var payload = JsonPayload.Write(w =>
         {
@@ -133,7 +134,7 @@ public sealed partial class MirrorClient
             w.WritePropertyName("data");
             data.WriteTo(w);
         });
-        var reply = await RequestAsync(WireTypes.Signal, sessionId, payload, cancellationToken).ConfigureAwait(false);
+        var reply = await RequestAsync(WireTypes.Signal, sessionId, payload, cancellationToken, socket).ConfigureAwait(false);
         Expect(reply, WireTypes.Ack);
     }
 }

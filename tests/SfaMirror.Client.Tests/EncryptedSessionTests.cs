@@ -173,6 +173,31 @@ public sealed class EncryptedSessionTests
     }
 
     /// <summary>The viewer joins, both pair, the host admits once it has the digits: what each side saw.</summary>
+    [Fact]
+    public async Task Viewer_cut_off_pairs_again_is_admitted_again_and_reads_on()
+    {
+        await using var server = await RelayServer.StartAsync();
+        await using var proxy = new TcpProxy(server.WebSocketUri);
+        await using var host = await server.ConnectClientAsync();
+        await using var viewer = await Clients.ConnectAsync(proxy.Uri);
+        var created = await host.CreateSessionAsync(Encrypted).Within();
+        var (joined, _, _) = await PairAndAdmitAsync(host, viewer, created.SessionId);
+        var hostPairing = Waits.Next<PairingEvent>(h => host.Pairing += h);
+        var viewerPairing = Waits.Next<PairingEvent>(h => viewer.Pairing += h);
+
+        proxy.CutAll();
+        var again = await hostPairing.Within();
+        Assert.NotEqual(joined.MemberId, again.MemberId);
+        Assert.Equal(again.Code, (await viewerPairing.Within()).Code);
+        var rejoined = Waits.Next<PeerJoinedEvent>(h => host.PeerJoined += h);
+        await host.AdmitAsync(again.MemberId).Within();
+        await rejoined.Within();
+        var changed = Waits.Next<StateUpdatedEvent>(h => viewer.CustomerChanged += h);
+        await host.SendCustomerAsync(new { name = "Ada" }).Within();
+
+        Assert.Equal("Ada", (await changed.Within()).Payload.GetProperty("name").GetString());
+    }
+
     internal static async Task<(SessionJoined Joined, PairingEvent Host, PairingEvent Viewer)> PairAndAdmitAsync(MirrorClient host, MirrorClient viewer, string code)
     {
         var hostPairing = Waits.Next<PairingEvent>(h => host.Pairing += h);

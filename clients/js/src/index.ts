@@ -1543,7 +1543,7 @@ export class MirrorClient {
       const memberId = e2e.memberId ?? '';
       e2e.pairings.clear();
       e2e.pairings.set(memberId, pairing);
-      this.signal(from, answer).catch((err) => this.emitE2eError(err));
+      this.signalNow(e2e.code, from, answer);
       this.emit('pairing', { memberId, code: pairing.digits! });
       return;
     }
@@ -1589,6 +1589,22 @@ export class MirrorClient {
         }
       }
     }
+  }
+
+  /**
+   * A viewer's pairing answer goes out at once, not queued until the client is ready: a viewer that rejoins after a
+   * drop is not ready until the host admits it again, and the host admits once this answer has paired them.
+   */
+  private signalNow(sessionId: string, to: string, data: Json): void {
+    const id = this.newRequestId();
+    this.track(
+      id,
+      (msg) => {
+        if (msg.type === 'ERROR') this.emitE2eError(errorOf(msg));
+      },
+      () => this.emitE2eError(new MirrorError('TIMEOUT', `SIGNAL got no answer within ${this.requestTimeoutMs} ms`)),
+    );
+    this.send({ type: 'SIGNAL', sessionId, payload: { to, data }, requestId: id });
   }
 
   /** Host: the current content key, sealed with the viewer's pairKey. Waits for the pairing to complete. */

@@ -6,6 +6,7 @@ import { startRelay } from './helpers/relay.mjs';
 import { clientFactory } from './helpers/clients.mjs';
 import { rawMember } from './helpers/raw.mjs';
 import { startKeySwappingProxy } from './helpers/mitm.mjs';
+import { startProxy } from './helpers/proxy.mjs';
 import { nextEvent, record, until } from './helpers/wait.mjs';
 import { formatJoinLink, parseJoinLink, fromBase64Url } from '../dist/index.js';
 
@@ -79,6 +80,29 @@ test('host and viewer show the same 6 digits and the admitted viewer opens the c
   await host.sendCustomer({ name: 'Grace' });
   assert.deepEqual((await live)[0], { name: 'Grace' });
   assert.deepEqual(await viewer.requestCustomer(), { name: 'Grace' });
+});
+
+test('a viewer whose network is cut pairs again, is admitted again and opens what follows', T, async () => {
+  const proxy = await startProxy(relay.port);
+  cleanups.push(() => proxy.close());
+  const host = clients.make(relay.url);
+  const { sessionId } = await host.createSession({ encryption: 'e2e' });
+  const { viewer, hostSide } = await pairAndAdmit(host, [sessionId], proxy.url);
+  const hostAgain = nextEvent(host, 'pairing');
+  const viewerAgain = nextEvent(viewer, 'pairing');
+
+  proxy.cut();
+  const [again] = await hostAgain;
+  const [viewerSide] = await viewerAgain;
+  assert.notEqual(again.memberId, hostSide.memberId);
+  assert.equal(viewerSide.code, again.code);
+  const back = nextEvent(viewer, 'state', { accept: (s) => s === 'open' });
+  await host.admit(again.memberId);
+  await back;
+  const live = nextEvent(viewer, 'customer');
+  await host.sendCustomer({ name: 'Ada' });
+
+  assert.deepEqual((await live)[0], { name: 'Ada' });
 });
 
 test('a viewer joining later pairs too and gets the current customer and product', T, async () => {
