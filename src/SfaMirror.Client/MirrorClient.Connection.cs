@@ -24,6 +24,10 @@ public sealed partial class MirrorClient
         while (true)
         {
             using var connection = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            // DisposeAsync aborts the socket it sees; one opened by a reconnect while it ran is aborted here, or its
+            // receive would wait for a server that has no reason to close.
+            var current = socket;
+            using var abortOnStop = stopping.Register(() => current.Abort());
             var receive = ReceiveLoopAsync(socket);
             if (reconnected)
             {
