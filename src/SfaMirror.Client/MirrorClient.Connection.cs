@@ -141,7 +141,7 @@ public sealed partial class MirrorClient
             ForgetSession(session, SessionEndedEvent.NotFound);
             return true;
         }
-        catch (MirrorException ex) when (ex.Code is "SESSION_FULL" or "SESSION_ID_REQUIRED" or "INVALID_MESSAGE")
+        catch (MirrorException ex) when (RejoinRefusedForGood(ex.Code))
         {
             RaiseError(new MirrorException(MirrorErrorCodes.RejoinFailed, $"Could not rejoin {session.SessionId}: {ex.Code}", innerException: ex));
             ForgetSession(session, SessionEndedEvent.RejoinFailed);
@@ -157,6 +157,16 @@ public sealed partial class MirrorClient
             return false;
         }
     }
+
+    /// <summary>
+    /// Refusals that a retry cannot change: the session is full, locked or needs a join key this client no longer
+    /// holds, the host turned this connection away or its token is no good. Anything else (a timeout, a rate limit,
+    /// the store away) may pass, so the rejoin is tried again. The TypeScript client keeps the same list.
+    /// </summary>
+    private static bool RejoinRefusedForGood(string code) => code is
+        MirrorErrorCodes.SessionFull or "SESSION_ID_REQUIRED" or "INVALID_MESSAGE" or MirrorErrorCodes.SessionLocked
+        or MirrorErrorCodes.JoinKeyRequired or MirrorErrorCodes.JoinKeyInvalid or MirrorErrorCodes.Kicked
+        or MirrorErrorCodes.JoinDenied or MirrorErrorCodes.AuthRequired or MirrorErrorCodes.AuthInvalid;
 
     private void ForgetSession(SessionInfo session, string reason)
     {

@@ -50,6 +50,44 @@ public sealed class ReconnectTests
     }
 
     [Fact]
+    public async Task Viewer_cut_off_from_a_locked_session_ends_with_rejoin_failed_instead_of_retrying()
+    {
+        await using var server = await RelayServer.StartAsync();
+        await using var proxy = new TcpProxy(server.WebSocketUri);
+        await using var host = await server.ConnectClientAsync();
+        await using var viewer = await Clients.ConnectAsync(proxy.Uri);
+        var created = await host.CreateSessionAsync().Within();
+        await viewer.JoinSessionAsync(created.SessionId).Within();
+        await host.LockAsync().Within();
+        var ended = Waits.Next<SessionEndedEvent>(h => viewer.SessionEnded += h);
+        var error = Waits.Next<MirrorException>(h => viewer.Error += h, e => e.Code == MirrorErrorCodes.RejoinFailed);
+
+        proxy.CutAll();
+
+        Assert.Equal(new SessionEndedEvent(created.SessionId, SessionEndedEvent.RejoinFailed), await ended.Within());
+        Assert.Equal(MirrorErrorCodes.SessionLocked, ((MirrorException)(await error.Within()).InnerException!).Code);
+        Assert.Null(viewer.SessionId);
+        Assert.Equal(ConnectionState.Open, viewer.State);
+    }
+
+    [Fact]
+    public async Task Viewer_that_came_by_a_link_on_a_link_only_relay_ends_with_rejoin_failed_when_cut_off()
+    {
+        await using var server = await RelayServer.StartAsync(("Relay:JoinWith", "Link"));
+        await using var proxy = new TcpProxy(server.WebSocketUri);
+        await using var host = await server.ConnectClientAsync();
+        await using var viewer = await Clients.ConnectAsync(proxy.Uri);
+        await host.CreateSessionAsync().Within();
+        var link = await host.CreateJoinLinkAsync().Within();
+        var joined = await viewer.JoinSessionAsync(new JoinOptions { JoinKey = link.JoinKey }).Within();
+        var ended = Waits.Next<SessionEndedEvent>(h => viewer.SessionEnded += h);
+
+        proxy.CutAll();
+
+        Assert.Equal(new SessionEndedEvent(joined.SessionId, SessionEndedEvent.RejoinFailed), await ended.Within());
+    }
+
+    [Fact]
     public async Task Session_gone_after_reconnect_ends_with_not_found()
     {
         await using var first = await RelayServer.StartAsync();

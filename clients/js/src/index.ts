@@ -13,7 +13,7 @@ export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 export type Role = 'host' | 'viewer';
 
 /** `not_found`: after a reconnect the session was gone (the server restarted without a shared store, or it expired). */
-export type SessionEndReason = 'ended_by_host' | 'expired' | 'kicked' | 'not_found';
+export type SessionEndReason = 'ended_by_host' | 'expired' | 'kicked' | 'not_found' | 'rejoin_failed';
 
 export type PeerLeftReason = 'left' | 'disconnected' | 'kicked';
 
@@ -270,6 +270,16 @@ const OPEN = 1;
 const CLOSE_HOST_RESUMED_ELSEWHERE = 4000;
 /** Answers to a failed JOIN_SESSION or CREATE_SESSION that the server gives before leaving the current session. */
 const REFUSED_BEFORE_LEAVING = new Set(['RATE_LIMITED', 'INVALID_MESSAGE', 'SESSION_ID_REQUIRED']);
+
+/**
+ * Rejoin refusals that a retry cannot change (full, locked, a join key this client no longer holds, kicked, a host
+ * token that is no good): the client leaves the session with `sessionEnded` `rejoin_failed` instead of retrying
+ * forever. Anything else (rate limit, store away) is retried. The .NET client keeps the same list.
+ */
+const REJOIN_REFUSED_FOR_GOOD = new Set([
+  'SESSION_FULL', 'SESSION_ID_REQUIRED', 'INVALID_MESSAGE', 'SESSION_LOCKED', 'JOIN_KEY_REQUIRED', 'JOIN_KEY_INVALID',
+  'KICKED', 'AUTH_REQUIRED', 'AUTH_INVALID',
+]);
 
 const now: () => number =
   typeof performance !== 'undefined' && typeof performance.now === 'function' ? () => performance.now() : () => Date.now();
@@ -1150,6 +1160,13 @@ export class MirrorClient {
         if (error.code === 'SESSION_NOT_FOUND') {
           this.clearSession();
           this.emit('sessionEnded', { reason: 'not_found' });
+          this.becomeReady();
+          return;
+        }
+        if (REJOIN_REFUSED_FOR_GOOD.has(error.code)) {
+          this.emitError(new MirrorError('REJOIN_FAILED', `Could not rejoin ${code}: ${error.code}`, error));
+          this.clearSession();
+          this.emit('sessionEnded', { reason: 'rejoin_failed' });
           this.becomeReady();
           return;
         }

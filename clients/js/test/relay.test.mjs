@@ -192,6 +192,25 @@ test('a host whose network is cut reconnects and resumes the session as host wit
   assert.deepEqual(await host.requestCustomer(), { name: 'after' });
 });
 
+test('a viewer cut off from a locked session ends with rejoin_failed instead of retrying', T, async () => {
+  const proxy = await startProxy(relay.port);
+  proxies.push(proxy);
+  const host = clients.make(relay.url);
+  const viewer = clients.make(proxy.url);
+  const created = await host.createSession();
+  await viewer.joinSession(created.sessionId);
+  await host.lock();
+  const ended = nextEvent(viewer, 'sessionEnded');
+  const error = nextEvent(viewer, 'error', { accept: (e) => e.code === 'REJOIN_FAILED' });
+
+  proxy.cut();
+
+  assert.deepEqual((await ended)[0], { reason: 'rejoin_failed' });
+  assert.equal((await error)[0].cause.code, 'SESSION_LOCKED');
+  assert.equal(viewer.sessionId, undefined);
+  await until(() => viewer.state === 'open', { what: 'viewer open outside the session' });
+});
+
 test('a request made while reconnecting is sent once the client is back in its session', T, async () => {
   const proxy = await startProxy(relay.port);
   proxies.push(proxy);

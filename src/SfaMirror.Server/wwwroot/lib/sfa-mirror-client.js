@@ -54,6 +54,15 @@ const OPEN = 1;
 const CLOSE_HOST_RESUMED_ELSEWHERE = 4000;
 /** Answers to a failed JOIN_SESSION or CREATE_SESSION that the server gives before leaving the current session. */
 const REFUSED_BEFORE_LEAVING = new Set(['RATE_LIMITED', 'INVALID_MESSAGE', 'SESSION_ID_REQUIRED']);
+/**
+ * Rejoin refusals that a retry cannot change (full, locked, a join key this client no longer holds, kicked, a host
+ * token that is no good): the client leaves the session with `sessionEnded` `rejoin_failed` instead of retrying
+ * forever. Anything else (rate limit, store away) is retried. The .NET client keeps the same list.
+ */
+const REJOIN_REFUSED_FOR_GOOD = new Set([
+    'SESSION_FULL', 'SESSION_ID_REQUIRED', 'INVALID_MESSAGE', 'SESSION_LOCKED', 'JOIN_KEY_REQUIRED', 'JOIN_KEY_INVALID',
+    'KICKED', 'AUTH_REQUIRED', 'AUTH_INVALID',
+]);
 const now = typeof performance !== 'undefined' && typeof performance.now === 'function' ? () => performance.now() : () => Date.now();
 function isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -775,6 +784,13 @@ export class MirrorClient {
             if (error.code === 'SESSION_NOT_FOUND') {
                 this.clearSession();
                 this.emit('sessionEnded', { reason: 'not_found' });
+                this.becomeReady();
+                return;
+            }
+            if (REJOIN_REFUSED_FOR_GOOD.has(error.code)) {
+                this.emitError(new MirrorError('REJOIN_FAILED', `Could not rejoin ${code}: ${error.code}`, error));
+                this.clearSession();
+                this.emit('sessionEnded', { reason: 'rejoin_failed' });
                 this.becomeReady();
                 return;
             }
