@@ -838,12 +838,19 @@ export class MirrorClient {
 
   /** Sends `data` (any JSON, at most 8 KiB) to one member, which gets a `signal` event. */
   signal(to: string, data: unknown): Promise<{ delivered: number }> {
+    return this.signalRequest(to, data, true);
+  }
+
+  private signalRequest(to: string, data: unknown, revive: boolean): Promise<{ delivered: number }> {
     return this.request(
       () => ({ type: 'SIGNAL', sessionId: this.currentSessionId, payload: { to, data } }),
       (msg) => {
         expectType(msg, 'ACK');
         return { delivered: numberOf(objectOf(msg.payload).delivered) };
       },
+      undefined,
+      undefined,
+      revive,
     );
   }
 
@@ -936,8 +943,14 @@ export class MirrorClient {
     interpret: (msg: Json, entry: Pending) => T | Promise<T>,
     joinToken?: string,
     e2eStart?: { contentKey?: ContentKey },
+    revive = true,
   ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
+      if (!revive && !this.wanted) {
+        // A step of the client's own (a pairing offer, a content key) that finishes after close() must not reopen it.
+        reject(new MirrorError('CLOSED', 'The client was closed'));
+        return;
+      }
       const id = this.newRequestId();
       const type = String(build().type);
       const entry: Pending = {
@@ -1488,6 +1501,9 @@ export class MirrorClient {
   }
 
   private emitE2eError(err: unknown): void {
+    if (err instanceof MirrorError && err.code === 'CLOSED' && !this.wanted) {
+      return; // A step that outlived close(): the app closed the client and wants no more from it.
+    }
     this.emitError(err instanceof MirrorError ? err : new MirrorError('E2E_FAILED', 'An end-to-end encryption step failed', err));
   }
 
@@ -1543,7 +1559,7 @@ export class MirrorClient {
   private async offer(e2e: E2eSession, memberId: string): Promise<void> {
     const pairing = await this.crypto().ephemeral();
     e2e.pairings.set(memberId, pairing);
-    await this.signal(memberId, { e2e: 'offer', v: 1, pub: pairing.ownPub });
+    await this.signalRequest(memberId, { e2e: 'offer', v: 1, pub: pairing.ownPub }, false);
   }
 
   private async onE2eSignal(e2e: E2eSession, from: string, data: Json): Promise<void> {
@@ -1631,7 +1647,7 @@ export class MirrorClient {
       return; // Sent once the viewer's answer completes the pairing.
     }
     const box = await this.crypto().seal(pairing.pairKey, key.raw, keyAd(e2e.code, key.generation));
-    await this.signal(memberId, { e2e: 'key', g: key.generation, iv: box.iv, ct: box.ct });
+    await this.signalRequest(memberId, { e2e: 'key', g: key.generation, iv: box.iv, ct: box.ct }, false);
   }
 
   /** Host, after a kick: generation G+1 to every remaining admitted, paired member. */

@@ -105,6 +105,23 @@ test('a viewer whose network is cut pairs again, is admitted again and opens wha
   assert.deepEqual((await live)[0], { name: 'Ada' });
 });
 
+test('a host closed while it prepares a pairing offer stays closed', T, async () => {
+  const host = clients.make(relay.url);
+  const { sessionId } = await host.createSession({ encryption: 'e2e' });
+  const states = record(host, 'state');
+  const errors = record(host, 'error');
+  host.on('joinRequested', () => host.close());
+
+  const viewer = clients.make(relay.url);
+  viewer.joinSession(sessionId).catch(() => {});
+  await until(() => host.state === 'closed', { what: 'host closed' });
+  await new Promise((r) => setTimeout(r, 300));
+
+  assert.deepEqual(states.map(([s]) => s), ['closed']);
+  assert.equal(host.state, 'closed');
+  assert.deepEqual(errors, []);
+});
+
 test('a viewer joining later pairs too and gets the current customer and product', T, async () => {
   const host = clients.make(relay.url);
   const { sessionId } = await host.createSession({ encryption: 'e2e' });

@@ -497,10 +497,13 @@ export class MirrorClient {
     }
     /** Sends `data` (any JSON, at most 8 KiB) to one member, which gets a `signal` event. */
     signal(to, data) {
+        return this.signalRequest(to, data, true);
+    }
+    signalRequest(to, data, revive) {
         return this.request(() => ({ type: 'SIGNAL', sessionId: this.currentSessionId, payload: { to, data } }), (msg) => {
             expectType(msg, 'ACK');
             return { delivered: numberOf(objectOf(msg.payload).delivered) };
-        });
+        }, undefined, undefined, revive);
     }
     /**
      * Host: a join link's key (defaults: 600 s, 1 use). In an encrypted session it comes with the current
@@ -571,8 +574,13 @@ export class MirrorClient {
      * Sends a request once the connection is ready and settles it with the reply carrying its requestId.
      * The time-out counts from the call, so waiting for a reconnect is part of it.
      */
-    request(build, interpret, joinToken, e2eStart) {
+    request(build, interpret, joinToken, e2eStart, revive = true) {
         return new Promise((resolve, reject) => {
+            if (!revive && !this.wanted) {
+                // A step of the client's own (a pairing offer, a content key) that finishes after close() must not reopen it.
+                reject(new MirrorError('CLOSED', 'The client was closed'));
+                return;
+            }
             const id = this.newRequestId();
             const type = String(build().type);
             const entry = {
@@ -1094,6 +1102,9 @@ export class MirrorClient {
         return run;
     }
     emitE2eError(err) {
+        if (err instanceof MirrorError && err.code === 'CLOSED' && !this.wanted) {
+            return; // A step that outlived close(): the app closed the client and wants no more from it.
+        }
         this.emitError(err instanceof MirrorError ? err : new MirrorError('E2E_FAILED', 'An end-to-end encryption step failed', err));
     }
     /** Viewer: JOIN_PENDING of an encrypted session. Keeps the keys of the same session (a rejoin after a drop). */
@@ -1146,7 +1157,7 @@ export class MirrorClient {
     async offer(e2e, memberId) {
         const pairing = await this.crypto().ephemeral();
         e2e.pairings.set(memberId, pairing);
-        await this.signal(memberId, { e2e: 'offer', v: 1, pub: pairing.ownPub });
+        await this.signalRequest(memberId, { e2e: 'offer', v: 1, pub: pairing.ownPub }, false);
     }
     async onE2eSignal(e2e, from, data) {
         if (data.e2e === 'offer' && !e2e.isHost) {
@@ -1228,7 +1239,7 @@ export class MirrorClient {
             return; // Sent once the viewer's answer completes the pairing.
         }
         const box = await this.crypto().seal(pairing.pairKey, key.raw, keyAd(e2e.code, key.generation));
-        await this.signal(memberId, { e2e: 'key', g: key.generation, iv: box.iv, ct: box.ct });
+        await this.signalRequest(memberId, { e2e: 'key', g: key.generation, iv: box.iv, ct: box.ct }, false);
     }
     /** Host, after a kick: generation G+1 to every remaining admitted, paired member. */
     async rekey(e2e) {
