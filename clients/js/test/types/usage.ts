@@ -36,7 +36,7 @@ export async function usage(): Promise<void> {
   inNode.on('product', (payload, meta) => void [payload, meta.seq]);
   inNode.on('peerJoined', (e) => void [e.role satisfies Role, e.members satisfies number]);
   inNode.on('peerLeft', (e) => void [e.role, e.members, e.reason satisfies 'left' | 'disconnected' | 'kicked', e.memberId satisfies string]);
-  inNode.on('sessionEnded', ({ reason }) => void (reason satisfies 'ended_by_host' | 'expired' | 'kicked' | 'not_found'));
+  inNode.on('sessionEnded', ({ reason }) => void (reason satisfies 'ended_by_host' | 'expired' | 'kicked' | 'not_found' | 'rejoin_failed'));
   const onError = (err: MirrorError) => void [err.code satisfies string, err.message];
   inNode.on('error', onError);
   inNode.off('error', onError);
