@@ -9,13 +9,20 @@ namespace SfaMirror.Cli;
 /// <summary>The JSON lines the CLI prints on standard output, one object per line, each with an <c>event</c> name.</summary>
 internal static class JsonLines
 {
-    public static string Created(SessionCreated created) => Write(w =>
+    /// <remarks>An encrypted session's line carries the content key: with the resume token it lets <c>send</c> act as
+    /// this host, and whoever reads it reads the session, as with the token.</remarks>
+    public static string Created(SessionCreated created, (string ContentKey, long Generation)? key = null) => Write(w =>
     {
         w.WriteString("event", "created");
         w.WriteString("sessionId", created.SessionId);
         w.WriteString("resumeToken", created.ResumeToken);
         w.WriteString("memberId", created.MemberId);
         w.WriteBoolean("encrypted", created.Encrypted);
+        if (key is { } k)
+        {
+            w.WriteString("contentKey", k.ContentKey);
+            w.WriteNumber("generation", k.Generation);
+        }
     });
 
     /// <summary>A host command's outcome: <c>admitted</c>, <c>denied</c>, <c>kicked</c>, <c>locked</c>, <c>unlocked</c>.</summary>

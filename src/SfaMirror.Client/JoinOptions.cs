@@ -16,7 +16,8 @@ public sealed class JoinOptions
     /// <summary>The host token, for a host's resume on a relay that requires one.</summary>
     public string? HostToken { get; init; }
 
-    /// <summary>An encrypted session's content key from a link's fragment (base64url), with its <see cref="Generation"/>.</summary>
+    /// <summary>An encrypted session's content key (base64url), with its <see cref="Generation"/>: from a link's fragment,
+    /// or, with <see cref="ResumeToken"/>, the one a host kept from <see cref="MirrorClient.ContentKey"/> to resume after a restart.</summary>
     public string? ContentKey { get; init; }
 
     public long? Generation { get; init; }

@@ -18,6 +18,14 @@ public sealed partial class MirrorClient
     /// <summary>Whether the current (or awaited) session is end-to-end encrypted.</summary>
     public bool IsEncrypted => Volatile.Read(ref _e2e) is not null;
 
+    /// <summary>
+    /// The host's current content key (base64url) and its generation, null when this client is not the host of an
+    /// encrypted session. An app that must survive a restart keeps it with the resume token, in the platform's
+    /// secure storage, and passes both back in <see cref="JoinOptions"/>; anyone who reads it reads the session.
+    /// </summary>
+    public (string ContentKey, long Generation)? ContentKey =>
+        Volatile.Read(ref _e2e) is { IsHost: true } e2e ? e2e.LinkSecret() : null;
+
     /// <summary>This member's end-to-end state, for tests.</summary>
     internal E2eSession? E2e => Volatile.Read(ref _e2e);
 

@@ -198,6 +198,48 @@ public sealed class EncryptedSessionTests
         Assert.Equal("Ada", (await changed.Within()).Payload.GetProperty("name").GetString());
     }
 
+    [Fact]
+    public async Task Host_restarted_with_its_kept_content_key_resumes_and_its_viewers_read_on()
+    {
+        await using var server = await RelayServer.StartAsync();
+        var host = await server.ConnectClientAsync();
+        await using var viewer = await server.ConnectClientAsync();
+        var created = await host.CreateSessionAsync(Encrypted).Within();
+        await PairAndAdmitAsync(host, viewer, created.SessionId);
+        await host.SendCustomerAsync(new { name = "Ada" }).Within();
+        var (key, generation) = host.ContentKey!.Value;
+        await host.DisposeAsync();
+
+        await using var restarted = await server.ConnectClientAsync();
+        var resumed = await restarted.JoinSessionAsync(new JoinOptions
+        {
+            SessionId = created.SessionId, ResumeToken = created.ResumeToken, ContentKey = key, Generation = generation,
+        }).Within();
+        var changed = Waits.Next<StateUpdatedEvent>(h => viewer.CustomerChanged += h);
+        await restarted.SendCustomerAsync(new { name = "Grace" }).Within();
+
+        Assert.Equal("host", resumed.Role);
+        Assert.Equal("Grace", (await changed.Within()).Payload.GetProperty("name").GetString());
+        Assert.Equal("""{"name":"Grace"}""", (await restarted.RequestCustomerAsync().Within())!.Value.GetRawText());
+        Assert.Equal(key, restarted.ContentKey!.Value.ContentKey);
+    }
+
+    [Fact]
+    public async Task Host_restarted_without_the_content_key_cannot_seal()
+    {
+        await using var server = await RelayServer.StartAsync();
+        var host = await server.ConnectClientAsync();
+        var created = await host.CreateSessionAsync(Encrypted).Within();
+        await host.DisposeAsync();
+
+        await using var restarted = await server.ConnectClientAsync();
+        await restarted.JoinSessionAsync(created.SessionId, created.ResumeToken).Within();
+
+        var refused = await Assert.ThrowsAsync<MirrorException>(() => restarted.SendCustomerAsync(new { name = "Grace" }).Within());
+        Assert.Equal(MirrorErrorCodes.NoContentKey, refused.Code);
+        Assert.Null(restarted.ContentKey);
+    }
+
     internal static async Task<(SessionJoined Joined, PairingEvent Host, PairingEvent Viewer)> PairAndAdmitAsync(MirrorClient host, MirrorClient viewer, string code)
     {
         var hostPairing = Waits.Next<PairingEvent>(h => host.Pairing += h);

@@ -202,7 +202,10 @@ export interface JoinOptions {
   token?: string;
   /** A join link's key (`?join=` of the link); the code may then be left out. */
   joinKey?: string;
-  /** From an encrypted session's link (`#k=`): the content key of generation `generation`. */
+  /**
+   * The content key of generation `generation`: from an encrypted session's link (`#k=`), or, with
+   * `resumeToken`, the one a host kept from {@link MirrorClient.contentKey} to resume after an app restart.
+   */
   contentKey?: string;
   generation?: number;
 }
@@ -611,6 +614,17 @@ export class MirrorClient {
   /** The session the client is in (the canonical upper-case code), or undefined. */
   get sessionId(): string | undefined {
     return this.currentSessionId;
+  }
+
+  /**
+   * The host's current content key (base64url) and generation in an encrypted session, else undefined. An app
+   * that must survive a restart keeps it with the resume token in the platform's secure storage and passes both
+   * back: `joinSession(code, { resumeToken, ...kept })`. Whoever reads it reads the session.
+   */
+  get contentKey(): { contentKey: string; generation: number } | undefined {
+    const e2e = this.e2e;
+    const key = e2e?.isHost ? e2e.keys.get(e2e.generation) : undefined;
+    return key ? { contentKey: toBase64Url(key.raw), generation: key.generation } : undefined;
   }
 
   get role(): Role | undefined {
@@ -1533,6 +1547,12 @@ export class MirrorClient {
       return;
     }
     if (role === 'host') {
+      const kept = requestId !== undefined ? this.e2eStarts.get(requestId)?.contentKey : undefined;
+      if (kept && (!this.e2e?.isHost || this.e2e.code !== code)) {
+        // A host restarted with the key its app kept (`contentKey`): it seals and opens as before.
+        this.e2e = newE2eSession(code, true, kept);
+        return;
+      }
       if (!this.e2e?.isHost || this.e2e.code !== code) {
         // A host that resumes without the keys it made (a new app start) cannot open the old states; it starts
         // a fresh generation 0 of its own, which viewers paired before cannot open either.

@@ -122,6 +122,25 @@ test('a host closed while it prepares a pairing offer stays closed', T, async ()
   assert.deepEqual(errors, []);
 });
 
+test('a host restarted with the content key it kept resumes and its viewers read on', T, async () => {
+  const host = clients.make(relay.url);
+  const created = await host.createSession({ encryption: 'e2e' });
+  const { viewer } = await pairAndAdmit(host, [created.sessionId]);
+  const kept = host.contentKey;
+  assert.match(kept.contentKey, /^[A-Za-z0-9_-]{43}$/);
+  host.close();
+
+  const restarted = clients.make(relay.url);
+  const resumed = await restarted.joinSession(created.sessionId, { resumeToken: created.resumeToken, ...kept });
+  const live = nextEvent(viewer, 'customer');
+  await restarted.sendCustomer({ name: 'Grace' });
+
+  assert.equal(resumed.role, 'host');
+  assert.deepEqual((await live)[0], { name: 'Grace' });
+  assert.deepEqual(await restarted.requestCustomer(), { name: 'Grace' });
+  assert.deepEqual(restarted.contentKey, kept);
+});
+
 test('a viewer joining later pairs too and gets the current customer and product', T, async () => {
   const host = clients.make(relay.url);
   const { sessionId } = await host.createSession({ encryption: 'e2e' });

@@ -38,7 +38,7 @@ internal static class CreateCommand
                     HostAdmission = parse.GetValue(admission) == "host",
                     ReadOnlyViewers = parse.GetValue(readOnly),
                 }, cancellationToken);
-                console.WriteLine(JsonLines.Created(created));
+                console.WriteLine(JsonLines.Created(created, client.ContentKey));
                 watcher.Start();
                 if (parse.GetValue(exit))
                 {

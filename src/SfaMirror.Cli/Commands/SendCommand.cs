@@ -21,12 +21,19 @@ internal static class SendCommand
         {
             Description = "Send as the host; a host connected elsewhere is disconnected (close 4000), as the protocol says",
         };
+        var contentKey = new Option<string?>("--content-key")
+        {
+            Description = "With --resume-token in an encrypted session: the content key that create printed, to seal the state",
+        };
+        var generation = new Option<long>("--generation") { Description = "The content key's generation (create printed it)", DefaultValueFactory = _ => 0 };
         var command = new Command("send", "Set a session's customer or product and print the ACK");
         connection.AddTo(command);
         command.Add(kind);
         command.Add(payload);
         command.Add(session);
         command.Add(resumeToken);
+        command.Add(contentKey);
+        command.Add(generation);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var url = parse.GetRequiredValue(connection.Url);
@@ -44,7 +51,13 @@ internal static class SendCommand
             {
                 await using var client = new MirrorClient(connection.ClientOptions(parse, reconnect: false, heartbeat: false));
                 await client.ConnectAsync(cancellationToken);
-                var joined = await client.JoinSessionAsync(parse.GetRequiredValue(session), parse.GetValue(resumeToken), cancellationToken);
+                var joined = await client.JoinSessionAsync(new JoinOptions
+                {
+                    SessionId = parse.GetRequiredValue(session),
+                    ResumeToken = parse.GetValue(resumeToken),
+                    ContentKey = parse.GetValue(contentKey),
+                    Generation = parse.GetValue(contentKey) is null ? null : parse.GetValue(generation),
+                }, cancellationToken);
                 console.Say($"joined {joined.SessionId} as {joined.Role}");
                 var which = parse.GetRequiredValue(kind);
                 var delivered = which == "customer"

@@ -42,12 +42,12 @@ internal sealed class E2eSession
         get { lock (_gate) { return _generation; } }
     }
 
-    /// <summary>The host of a new session: content key generation 0.</summary>
-    public static E2eSession ForHost(string code)
+    /// <summary>The host of a new session (content key generation 0), or a host resuming with the key it kept.</summary>
+    public static E2eSession ForHost(string code, byte[]? keptKey = null, long keptGeneration = 0)
     {
         var session = new E2eSession(code, isHost: true, link: null);
-        session._keys[0] = E2eCrypto.NewContentKey();
-        session._generation = 0;
+        session._keys[keptGeneration] = keptKey ?? E2eCrypto.NewContentKey();
+        session._generation = keptGeneration;
         return session;
     }
 

@@ -1,3 +1,4 @@
+using SfaMirror.Client.Tests.Infrastructure;
 using SfaMirror.Server.Tests.Infrastructure;
 
 namespace SfaMirror.Client.Tests.Cli;
@@ -53,6 +54,32 @@ public sealed class CliTests
         var product = await join.NextJsonAsync();
         Assert.Equal("product", product.GetProperty("event").GetString());
         Assert.Equal("X-1", product.GetProperty("payload").GetProperty("sku").GetString());
+    }
+
+    [Fact]
+    public async Task Send_with_the_created_content_key_seals_the_state_as_the_encrypted_sessions_host()
+    {
+        await using var server = await RelayServer.StartAsync();
+        var url = server.WebSocketUri.ToString();
+        var create = await CliRun.RunAsync("create", "--e2e", "--exit", "--url", url);
+        var created = await create.NextEventAsync("created");
+        var code = created.GetProperty("sessionId").GetString()!;
+        var token = created.GetProperty("resumeToken").GetString()!;
+        var key = created.GetProperty("contentKey").GetString()!;
+
+        var send = await CliRun.RunAsync("send", "customer", """{"name":"Ada"}""", "--session", code, "--resume-token", token,
+            "--content-key", key, "--generation", created.GetProperty("generation").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture), "--url", url);
+        Assert.Equal(0, await send.Exit);
+
+        await using var spy = await server.ConnectAsync();
+        await spy.SendAsync(new { type = "JOIN_SESSION", sessionId = code, payload = new { resumeToken = token } });
+        await spy.ExpectAsync("SESSION_JOINED");
+        var stored = (await spy.ExpectAsync("VIEW_CUSTOMER")).GetProperty("payload");
+        Assert.Equal(1, stored.GetProperty("e2e").GetInt32());
+        Assert.DoesNotContain("Ada", stored.GetRawText(), StringComparison.Ordinal);
+        await using var host = await server.ConnectClientAsync();
+        await host.JoinSessionAsync(new JoinOptions { SessionId = code, ResumeToken = token, ContentKey = key }).Within();
+        Assert.Equal("""{"name":"Ada"}""", (await host.RequestCustomerAsync().Within())!.Value.GetRawText());
     }
 
     [Fact]

@@ -75,6 +75,8 @@ export async function usage(): Promise<void> {
   const joinedEncrypted: 'e2e' | undefined = byLink.encryption;
   const verified: boolean | undefined = byLink.hostVerified;
   await inBrowser.joinSession('K7Q2ZP', { joinKey: 'k', token: 't' });
+  const kept: { contentKey: string; generation: number } | undefined = e2eHost.contentKey;
+  await inBrowser.joinSession('K7Q2ZP', { resumeToken: 'r', ...kept });
   inBrowser.on('joinPending', ({ sessionId: s, memberId }) => void [s, memberId]);
   inBrowser.on('joinDenied', ({ reason }) => void (reason satisfies 'denied' | 'timeout'));
   inBrowser.on('undecryptable', ({ kind, generation, reason }) => void [kind, generation satisfies number, reason]);

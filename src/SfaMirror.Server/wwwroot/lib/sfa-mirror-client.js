@@ -301,6 +301,16 @@ export class MirrorClient {
     get sessionId() {
         return this.currentSessionId;
     }
+    /**
+     * The host's current content key (base64url) and generation in an encrypted session, else undefined. An app
+     * that must survive a restart keeps it with the resume token in the platform's secure storage and passes both
+     * back: `joinSession(code, { resumeToken, ...kept })`. Whoever reads it reads the session.
+     */
+    get contentKey() {
+        const e2e = this.e2e;
+        const key = e2e?.isHost ? e2e.keys.get(e2e.generation) : undefined;
+        return key ? { contentKey: toBase64Url(key.raw), generation: key.generation } : undefined;
+    }
     get role() {
         return this.currentRole;
     }
@@ -1132,6 +1142,12 @@ export class MirrorClient {
             return;
         }
         if (role === 'host') {
+            const kept = requestId !== undefined ? this.e2eStarts.get(requestId)?.contentKey : undefined;
+            if (kept && (!this.e2e?.isHost || this.e2e.code !== code)) {
+                // A host restarted with the key its app kept (`contentKey`): it seals and opens as before.
+                this.e2e = newE2eSession(code, true, kept);
+                return;
+            }
             if (!this.e2e?.isHost || this.e2e.code !== code) {
                 // A host that resumes without the keys it made (a new app start) cannot open the old states; it starts
                 // a fresh generation 0 of its own, which viewers paired before cannot open either.
