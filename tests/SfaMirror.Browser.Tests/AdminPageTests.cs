@@ -42,10 +42,7 @@ public sealed class AdminPageTests(BrowserFixture fixture)
         var sfa = await ConsolePage.OpenAsync(sfaContext);
         var code = await sfa.CreateSessionAsync();
 
-        var page = await adminContext.NewPageAsync();
-        await page.GotoAsync("/admin");
-        await page.GetByLabel("Admin token").FillAsync(BrowserFixture.AdminToken);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Open" }).ClickAsync();
+        var page = await SignInAsync(adminContext);
 
         await Expect(page.Locator("#live-state")).ToHaveTextAsync("live");
         var row = page.Locator($"#sessions tbody tr[data-code='{code}']");
@@ -64,10 +61,7 @@ public sealed class AdminPageTests(BrowserFixture fixture)
         await using var adminContext = await fixture.NewContextAsync();
         var sfa = await ConsolePage.OpenAsync(sfaContext);
         var code = await sfa.CreateSessionAsync();
-        var page = await adminContext.NewPageAsync();
-        await page.GotoAsync("/admin");
-        await page.GetByLabel("Admin token").FillAsync(BrowserFixture.AdminToken);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Open" }).ClickAsync();
+        var page = await SignInAsync(adminContext);
         var viewers = page.Locator($"#sessions tbody tr[data-code='{code}'] td:nth-child(3)");
         await Expect(viewers).ToHaveTextAsync("0");
 
@@ -88,10 +82,7 @@ public sealed class AdminPageTests(BrowserFixture fixture)
         await mirror.JoinAsync(code);
         await Expect(sfa.Waiting).ToHaveCountAsync(1);
 
-        var page = await adminContext.NewPageAsync();
-        await page.GotoAsync("/admin");
-        await page.GetByLabel("Admin token").FillAsync(BrowserFixture.AdminToken);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Open" }).ClickAsync();
+        var page = await SignInAsync(adminContext);
 
         var row = page.Locator($"#sessions tbody tr[data-code='{code}']");
         await Expect(row.Locator("td").Nth(2)).ToHaveTextAsync("0");
@@ -109,5 +100,15 @@ public sealed class AdminPageTests(BrowserFixture fixture)
 
         Assert.Equal(404, pageResponse.Status);
         Assert.Equal(404, apiResponse.Status);
+    }
+
+    /// <summary>The admin page, signed in with the fixture's token.</summary>
+    private static async Task<IPage> SignInAsync(IBrowserContext context)
+    {
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/admin");
+        await page.GetByLabel("Admin token").FillAsync(BrowserFixture.AdminToken);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Open" }).ClickAsync();
+        return page;
     }
 }
