@@ -7,7 +7,7 @@ import { clientFactory } from './helpers/clients.mjs';
 import { rawMember } from './helpers/raw.mjs';
 import { startKeySwappingProxy } from './helpers/mitm.mjs';
 import { startProxy } from './helpers/proxy.mjs';
-import { nextEvent, record, until } from './helpers/wait.mjs';
+import { nextEvent, record, rejectsWithCode, until } from './helpers/wait.mjs';
 import { formatJoinLink, parseJoinLink, fromBase64Url } from '../dist/index.js';
 
 const T = { timeout: 20000 };
@@ -139,6 +139,18 @@ test('a host restarted with the content key it kept resumes and its viewers read
   assert.deepEqual((await live)[0], { name: 'Grace' });
   assert.deepEqual(await restarted.requestCustomer(), { name: 'Grace' });
   assert.deepEqual(restarted.contentKey, kept);
+});
+
+test('a host restarted without the content key cannot seal', T, async () => {
+  const host = clients.make(relay.url);
+  const created = await host.createSession({ encryption: 'e2e' });
+  host.close();
+
+  const restarted = clients.make(relay.url);
+  await restarted.joinSession(created.sessionId, { resumeToken: created.resumeToken });
+
+  await rejectsWithCode(restarted.sendCustomer({ name: 'Grace' }), 'E2E_NO_KEY');
+  assert.equal(restarted.contentKey, undefined);
 });
 
 test('a viewer joining later pairs too and gets the current customer and product', T, async () => {

@@ -1149,17 +1149,10 @@ export class MirrorClient {
                 return;
             }
             if (!this.e2e?.isHost || this.e2e.code !== code) {
-                // A host that resumes without the keys it made (a new app start) cannot open the old states; it starts
-                // a fresh generation 0 of its own, which viewers paired before cannot open either.
-                this.e2e = undefined;
-                this.crypto()
-                    .contentKey(0)
-                    .then((key) => {
-                    if (this.currentSessionId === code && this.currentRole === 'host' && !this.e2e) {
-                        this.e2e = newE2eSession(code, true, key);
-                    }
-                })
-                    .catch((err) => this.emitE2eError(err));
+                // A host that resumes without the key it made (a new app start that did not keep it) holds none: it can
+                // control the session but not seal (E2E_NO_KEY) or open, as in the .NET client. A fresh key of its own
+                // would reuse a generation number the paired viewers already hold a different key for.
+                this.e2e = newE2eSession(code, true, undefined);
             }
             return;
         }
