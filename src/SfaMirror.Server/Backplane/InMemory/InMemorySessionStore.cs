@@ -131,7 +131,7 @@ internal sealed class InMemorySessionStore(ISessionEventSink sink, IOptions<Stor
         MemoryJoinLink? link = null;
         if (!resumes)
         {
-            if (session.Kicked.Contains(memberId))
+            if (session.WasKicked(memberId))
             {
                 return new JoinResult(StoreStatus.Kicked, default, session.Members.Count);
             }
@@ -157,7 +157,7 @@ internal sealed class InMemorySessionStore(ISessionEventSink sink, IOptions<Stor
             session.Pending.RemoveAt(pendingIndex);
         }
         var hostIndex = resumes ? session.HostIndex() : -1;
-        if (index < 0 && hostIndex < 0 && session.Members.Count + session.Pending.Count >= _options.MaxMembersPerSession)
+        if (index < 0 && hostIndex < 0 && session.Members.Count + session.PendingCount >= _options.MaxMembersPerSession)
         {
             return new JoinResult(StoreStatus.Full, default, session.Members.Count);
         }
@@ -225,6 +225,10 @@ internal sealed class InMemorySessionStore(ISessionEventSink sink, IOptions<Stor
     /// <summary>A host that (re)joins is told of every viewer still waiting.</summary>
     private void RequestAgain(MemorySession session, string hostId)
     {
+        if (session.PendingCount == 0)
+        {
+            return;
+        }
         foreach (var pending in session.Pending)
         {
             Requested(session, pending, hostId);
@@ -297,7 +301,7 @@ internal sealed class InMemorySessionStore(ISessionEventSink sink, IOptions<Stor
             }
             else
             {
-                session.Kicked.Add(target);
+                session.Kick(target);
                 PendingGone(session, pending, LeaveReason.Kicked, tellViewer: true, tellHost: false);
             }
             return StoreStatus.Ok;
@@ -309,7 +313,7 @@ internal sealed class InMemorySessionStore(ISessionEventSink sink, IOptions<Stor
         }
         var role = session.Members[index].Role;
         session.Members.RemoveAt(index);
-        session.Kicked.Add(target);
+        session.Kick(target);
         sink.OnEvent(new SessionEvent { Kind = SessionEventKind.Kicked, Code = session.Code, MemberId = target, Role = role, Members = session.Members.Count, LeaveReason = LeaveReason.Kicked, EndReason = EndReason.Kicked });
         return StoreStatus.Ok;
     }
@@ -539,7 +543,7 @@ internal sealed class InMemorySessionStore(ISessionEventSink sink, IOptions<Stor
     /// <summary>Called under the session's lock: viewers waiting since before <paramref name="before"/> time out.</summary>
     private void ExpirePending(MemorySession session, DateTimeOffset before)
     {
-        while (session.Pending.Count > 0 && session.Pending[0].Since < before)
+        while (session.PendingCount > 0 && session.Pending[0].Since < before)
         {
             var pending = session.Pending[0];
             session.Pending.RemoveAt(0);
@@ -586,7 +590,7 @@ internal sealed class InMemorySessionStore(ISessionEventSink sink, IOptions<Stor
                 var hosts = session.Members.Count(m => m.Role == MemberRole.Host);
                 var access = session.Access;
                 list.Add(new SessionInfo(session.Code, hosts, session.Members.Count - hosts, session.CreatedAt, session.LastActivity, session.Seq, access.HostSubject,
-                    session.Pending.Count, access.ViewersReadOnly, access.AdmitByHost, session.Locked, access.Encrypted));
+                    session.PendingCount, access.ViewersReadOnly, access.AdmitByHost, session.Locked, access.Encrypted));
             }
         }
         return ValueTask.FromResult<IReadOnlyList<SessionInfo>>(list);

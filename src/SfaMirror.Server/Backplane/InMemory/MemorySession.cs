@@ -20,15 +20,24 @@ internal sealed class MemorySession(string code, string hostMemberId, string res
     public bool Gone { get; set; }
     public bool Locked { get; set; }
 
-    /// <summary>Viewers waiting for the host to admit them, oldest first.</summary>
-    public List<PendingJoin> Pending { get; } = [];
+    // Made on first use: most sessions never hold a waiting viewer or a kicked member, and every idle session
+    // would otherwise carry an empty list and set (about 100 bytes).
+    private List<PendingJoin>? _pending;
+    private HashSet<string>? _kicked;
 
-    /// <summary>Members the host kicked or denied: they may not join again.</summary>
-    public HashSet<string> Kicked { get; } = new(StringComparer.Ordinal);
+    /// <summary>Viewers waiting for the host to admit them, oldest first (read <see cref="PendingCount"/> to test for none).</summary>
+    public List<PendingJoin> Pending => _pending ??= [];
+
+    public int PendingCount => _pending?.Count ?? 0;
+
+    /// <summary>Whether the host kicked or denied this member: then it may not join again.</summary>
+    public bool WasKicked(string memberId) => _kicked?.Contains(memberId) == true;
+
+    public void Kick(string memberId) => (_kicked ??= new(StringComparer.Ordinal)).Add(memberId);
 
     public int IndexOf(string memberId) => Members.FindIndex(m => m.MemberId == memberId);
 
-    public int PendingIndexOf(string memberId) => Pending.FindIndex(p => p.MemberId == memberId);
+    public int PendingIndexOf(string memberId) => _pending?.FindIndex(p => p.MemberId == memberId) ?? -1;
 
     /// <summary>The host's member id, or null while the session has none.</summary>
     public string? HostId => HostIndex() is var i and >= 0 ? Members[i].MemberId : null;
