@@ -233,8 +233,9 @@ export interface JoinLink {
  * An error of the relay (its `ERROR` code: `SESSION_NOT_FOUND`, `NOT_HOST`, `RATE_LIMITED`, …) or of the
  * client: `TIMEOUT`, `CONNECTION_LOST` (the connection dropped before the answer came), `CLOSED`
  * (`close()` was called), `CONNECT_FAILED`, `MALFORMED_MESSAGE`, `UNEXPECTED_REPLY`,
- * `HOST_RESUMED_ELSEWHERE` (another connection took the host role with the resume token) and
- * `LISTENER_ERROR` (an event handler threw; the error is in `cause`).
+ * `HOST_RESUMED_ELSEWHERE` (another connection took the host role with the resume token), `REJOIN_FAILED`
+ * (a rejoin was refused for good; the refusal is in `cause`) and `LISTENER_ERROR` (an event handler threw; the
+ * error is in `cause`).
  */
 export class MirrorError extends Error {
   readonly code: string;
