@@ -64,7 +64,7 @@ internal static class AdminExtensions
                 .Take(MaxListedSessions)
                 .OrderByDescending(s => s.LastActivity)
                 .Select(s => new AdminSession(s.Code, s.Hosts, s.Viewers, (now - s.CreatedAt).TotalSeconds, (now - s.LastActivity).TotalSeconds, s.Seq, s.HostSubject,
-                    s.Waiting, s.ViewersReadOnly || denyViewers, s.AdmitByHost, s.Locked, s.Encrypted))
+                    s.Waiting, !SessionAccess.MayUpdate(isViewer: true, s.ViewersReadOnly, denyViewers), s.AdmitByHost, s.Locked, s.Encrypted))
                 .ToList();
             var history = rates.Snapshot().Select(r => new AdminRate(r.At, Math.Round(r.In, 2), Math.Round(r.Out, 2))).ToList();
             return Results.Json(new AdminStats(node.NodeId, now, connections.Count, stats.Sessions, stats.Members,

@@ -41,4 +41,4 @@ internal readonly record struct StoreStats(int Sessions, int Members);
 
 /// <summary>A live session as the admin page shows it: never a payload. <paramref name="Waiting"/>: viewers the host has not answered yet.</summary>
 internal sealed record SessionInfo(string Code, int Hosts, int Viewers, DateTimeOffset CreatedAt, DateTimeOffset LastActivity, long Seq, string? HostSubject,
-    int Waiting = 0, bool ViewersReadOnly = false, bool AdmitByHost = false, bool Locked = false, bool Encrypted = false);
+    int Waiting, bool ViewersReadOnly, bool AdmitByHost, bool Locked, bool Encrypted);
