@@ -106,8 +106,7 @@ public sealed partial class MirrorClient
         Expect(reply, WireTypes.JoinLink);
         var joinKey = reply.GetString("joinKey");
         var expiresAt = DateTimeOffset.Parse(reply.GetString("expiresAt"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
-        var secret = Volatile.Read(ref _e2e) is { IsHost: true } e2e ? e2e.LinkSecret() : null;
-        var link = secret is { } s ? new JoinLink(joinKey, s.Key, s.Generation) : new JoinLink(joinKey);
+        var link = ContentKey is { } key ? new JoinLink(joinKey, key.ContentKey, key.Generation) : new JoinLink(joinKey);
         return new JoinLinkCreated(joinKey, expiresAt, reply.GetInt32("uses"), link);
     }
 

@@ -295,11 +295,7 @@ public sealed partial class MirrorClient : IAsyncDisposable
                 }
                 else if (e2e is null || e2e.Code != code)
                 {
-                    // A host resuming from another client (an app restart) has the session's key only if the app kept it
-                    // (ContentKey); without it the host reads nothing and cannot seal (NO_CONTENT_KEY).
-                    Volatile.Write(ref _e2e, role == "host"
-                        ? linkKey is not null ? E2eSession.ForHost(code, linkKey, options.Generation ?? 0) : E2eSession.ForViewer(code, null, null)
-                        : E2eSession.ForViewer(code, linkKey, options.Generation));
+                    Volatile.Write(ref _e2e, E2eSession.ForJoin(code, role == "host", linkKey, options.Generation));
                 }
                 Volatile.Write(ref _session, new SessionInfo(code, role, role == "host" ? options.ResumeToken : null, role == "host" ? options.HostToken : null));
             }

@@ -51,6 +51,14 @@ internal sealed class E2eSession
         return session;
     }
 
+    /// <summary>
+    /// A member that joined a session this client holds no keys of. A host that resumes from another client (an app
+    /// restart) has the session's key only if the app kept it; without it, it reads nothing and cannot seal
+    /// (<c>NO_CONTENT_KEY</c>). A viewer has the key of the join link it came by, if any.
+    /// </summary>
+    public static E2eSession ForJoin(string code, bool asHost, byte[]? key, long? generation) =>
+        asHost && key is not null ? ForHost(code, key, generation ?? 0) : ForViewer(code, key, generation);
+
     /// <summary>A viewer, with the content key from a join link's fragment when it came by one.</summary>
     public static E2eSession ForViewer(string code, byte[]? linkKey, long? linkGeneration) =>
         new(code, isHost: false, linkKey is not null ? (linkKey, linkGeneration ?? 0) : null);
