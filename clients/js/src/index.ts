@@ -285,6 +285,14 @@ const REJOIN_REFUSED_FOR_GOOD = new Set([
   'KICKED', 'AUTH_REQUIRED', 'AUTH_INVALID',
 ]);
 
+/**
+ * Who asks: the app (queued until the client is ready, and starting the connection), the client's own step
+ * (queued, refused after `close()`), or the client's reply to a message just received (sent at once on the
+ * current socket: a viewer that rejoins is not ready until admitted, and its admission waits for its pairing
+ * answer; refused after `close()`).
+ */
+type RequestOrigin = 'app' | 'client' | 'reply';
+
 const now: () => number =
   typeof performance !== 'undefined' && typeof performance.now === 'function' ? () => performance.now() : () => Date.now();
 
@@ -680,8 +688,7 @@ export class MirrorClient {
           memberId: stringOf(reply.memberId) ?? '',
         };
       },
-      undefined,
-      contentKey ? { contentKey } : undefined,
+      { e2eStart: contentKey ? { contentKey } : undefined },
     );
   }
 
@@ -722,8 +729,7 @@ export class MirrorClient {
         if (reply.encryption === 'e2e') joined.encryption = 'e2e';
         return joined;
       },
-      opts.resumeToken,
-      contentKey ? { contentKey } : {},
+      { joinToken: opts.resumeToken, e2eStart: contentKey ? { contentKey } : {} },
     );
   }
 
@@ -853,19 +859,17 @@ export class MirrorClient {
 
   /** Sends `data` (any JSON, at most 8 KiB) to one member, which gets a `signal` event. */
   signal(to: string, data: unknown): Promise<{ delivered: number }> {
-    return this.signalRequest(to, data, true);
+    return this.signalRequest(to, data, 'app');
   }
 
-  private signalRequest(to: string, data: unknown, revive: boolean): Promise<{ delivered: number }> {
+  private signalRequest(to: string, data: unknown, origin: RequestOrigin): Promise<{ delivered: number }> {
     return this.request(
       () => ({ type: 'SIGNAL', sessionId: this.currentSessionId, payload: { to, data } }),
       (msg) => {
         expectType(msg, 'ACK');
         return { delivered: numberOf(objectOf(msg.payload).delivered) };
       },
-      undefined,
-      undefined,
-      revive,
+      { origin },
     );
   }
 
@@ -950,19 +954,18 @@ export class MirrorClient {
   }
 
   /**
-   * Sends a request once the connection is ready and settles it with the reply carrying its requestId.
-   * The time-out counts from the call, so waiting for a reconnect is part of it.
+   * Sends a request once the connection is ready (a `reply` at once) and settles it with the reply carrying its
+   * requestId. The time-out counts from the call, so waiting for a reconnect is part of it.
    */
   private request<T>(
     build: () => Json,
     interpret: (msg: Json, entry: Pending) => T | Promise<T>,
-    joinToken?: string,
-    e2eStart?: { contentKey?: ContentKey },
-    revive = true,
+    opts: { joinToken?: string; e2eStart?: { contentKey?: ContentKey }; origin?: RequestOrigin } = {},
   ): Promise<T> {
+    const { joinToken, e2eStart, origin = 'app' } = opts;
     return new Promise<T>((resolve, reject) => {
-      if (!revive && !this.wanted) {
-        // A step of the client's own (a pairing offer, a content key) that finishes after close() must not reopen it.
+      if (origin !== 'app' && !this.wanted) {
+        // A step of the client's own that finishes after close() must not reopen it.
         reject(new MirrorError('CLOSED', 'The client was closed'));
         return;
       }
@@ -993,7 +996,11 @@ export class MirrorClient {
         reject(new MirrorError('TIMEOUT', `${type} got no answer within ${this.requestTimeoutMs} ms`));
       }, this.requestTimeoutMs);
       this.pending.set(id, entry);
-      if (this.ready) {
+      if (origin === 'reply') {
+        entry.sent = true;
+        entry.sentAt = now();
+        this.send({ ...build(), requestId: id });
+      } else if (this.ready) {
         this.flush();
       } else {
         this.start();
@@ -1573,7 +1580,7 @@ export class MirrorClient {
   private async offer(e2e: E2eSession, memberId: string): Promise<void> {
     const pairing = await this.crypto().ephemeral();
     e2e.pairings.set(memberId, pairing);
-    await this.signalRequest(memberId, { e2e: 'offer', v: 1, pub: pairing.ownPub }, false);
+    await this.signalRequest(memberId, { e2e: 'offer', v: 1, pub: pairing.ownPub }, 'client');
   }
 
   private async onE2eSignal(e2e: E2eSession, from: string, data: Json): Promise<void> {
@@ -1590,7 +1597,7 @@ export class MirrorClient {
       const memberId = e2e.memberId ?? '';
       e2e.pairings.clear();
       e2e.pairings.set(memberId, pairing);
-      this.signalNow(e2e.code, from, answer);
+      this.signalRequest(from, answer, 'reply').catch((err) => this.emitE2eError(err));
       this.emit('pairing', { memberId, code: pairing.digits! });
       return;
     }
@@ -1638,22 +1645,6 @@ export class MirrorClient {
     }
   }
 
-  /**
-   * A viewer's pairing answer goes out at once, not queued until the client is ready: a viewer that rejoins after a
-   * drop is not ready until the host admits it again, and the host admits once this answer has paired them.
-   */
-  private signalNow(sessionId: string, to: string, data: Json): void {
-    const id = this.newRequestId();
-    this.track(
-      id,
-      (msg) => {
-        if (msg.type === 'ERROR') this.emitE2eError(errorOf(msg));
-      },
-      () => this.emitE2eError(new MirrorError('TIMEOUT', `SIGNAL got no answer within ${this.requestTimeoutMs} ms`)),
-    );
-    this.send({ type: 'SIGNAL', sessionId, payload: { to, data }, requestId: id });
-  }
-
   /** Host: the current content key, sealed with the viewer's pairKey. Waits for the pairing to complete. */
   private async sendKeyTo(e2e: E2eSession, memberId: string, pairing: Pairing): Promise<void> {
     const key = e2e.keys.get(e2e.generation);
@@ -1661,7 +1652,7 @@ export class MirrorClient {
       return; // Sent once the viewer's answer completes the pairing.
     }
     const box = await this.crypto().seal(pairing.pairKey, key.raw, keyAd(e2e.code, key.generation));
-    await this.signalRequest(memberId, { e2e: 'key', g: key.generation, iv: box.iv, ct: box.ct }, false);
+    await this.signalRequest(memberId, { e2e: 'key', g: key.generation, iv: box.iv, ct: box.ct }, 'client');
   }
 
   /** Host, after a kick: generation G+1 to every remaining admitted, paired member. */

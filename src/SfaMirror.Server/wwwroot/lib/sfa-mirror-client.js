@@ -362,7 +362,7 @@ export class MirrorClient {
                 resumeToken: stringOf(reply.resumeToken) ?? '',
                 memberId: stringOf(reply.memberId) ?? '',
             };
-        }, undefined, contentKey ? { contentKey } : undefined);
+        }, { e2eStart: contentKey ? { contentKey } : undefined });
     }
     /**
      * Joins a session by its code (or by a join link's key alone: `joinSession({ joinKey })`): as a viewer, or
@@ -403,7 +403,7 @@ export class MirrorClient {
             if (reply.encryption === 'e2e')
                 joined.encryption = 'e2e';
             return joined;
-        }, opts.resumeToken, contentKey ? { contentKey } : {});
+        }, { joinToken: opts.resumeToken, e2eStart: contentKey ? { contentKey } : {} });
     }
     /** Sets the session's customer (null clears it) and sends it to the other members. */
     sendCustomer(payload) {
@@ -508,13 +508,13 @@ export class MirrorClient {
     }
     /** Sends `data` (any JSON, at most 8 KiB) to one member, which gets a `signal` event. */
     signal(to, data) {
-        return this.signalRequest(to, data, true);
+        return this.signalRequest(to, data, 'app');
     }
-    signalRequest(to, data, revive) {
+    signalRequest(to, data, origin) {
         return this.request(() => ({ type: 'SIGNAL', sessionId: this.currentSessionId, payload: { to, data } }), (msg) => {
             expectType(msg, 'ACK');
             return { delivered: numberOf(objectOf(msg.payload).delivered) };
-        }, undefined, undefined, revive);
+        }, { origin });
     }
     /**
      * Host: a join link's key (defaults: 600 s, 1 use). In an encrypted session it comes with the current
@@ -582,13 +582,14 @@ export class MirrorClient {
         });
     }
     /**
-     * Sends a request once the connection is ready and settles it with the reply carrying its requestId.
-     * The time-out counts from the call, so waiting for a reconnect is part of it.
+     * Sends a request once the connection is ready (a `reply` at once) and settles it with the reply carrying its
+     * requestId. The time-out counts from the call, so waiting for a reconnect is part of it.
      */
-    request(build, interpret, joinToken, e2eStart, revive = true) {
+    request(build, interpret, opts = {}) {
+        const { joinToken, e2eStart, origin = 'app' } = opts;
         return new Promise((resolve, reject) => {
-            if (!revive && !this.wanted) {
-                // A step of the client's own (a pairing offer, a content key) that finishes after close() must not reopen it.
+            if (origin !== 'app' && !this.wanted) {
+                // A step of the client's own that finishes after close() must not reopen it.
                 reject(new MirrorError('CLOSED', 'The client was closed'));
                 return;
             }
@@ -620,7 +621,12 @@ export class MirrorClient {
                 reject(new MirrorError('TIMEOUT', `${type} got no answer within ${this.requestTimeoutMs} ms`));
             }, this.requestTimeoutMs);
             this.pending.set(id, entry);
-            if (this.ready) {
+            if (origin === 'reply') {
+                entry.sent = true;
+                entry.sentAt = now();
+                this.send({ ...build(), requestId: id });
+            }
+            else if (this.ready) {
                 this.flush();
             }
             else {
@@ -1167,7 +1173,7 @@ export class MirrorClient {
     async offer(e2e, memberId) {
         const pairing = await this.crypto().ephemeral();
         e2e.pairings.set(memberId, pairing);
-        await this.signalRequest(memberId, { e2e: 'offer', v: 1, pub: pairing.ownPub }, false);
+        await this.signalRequest(memberId, { e2e: 'offer', v: 1, pub: pairing.ownPub }, 'client');
     }
     async onE2eSignal(e2e, from, data) {
         if (data.e2e === 'offer' && !e2e.isHost) {
@@ -1183,7 +1189,7 @@ export class MirrorClient {
             const memberId = e2e.memberId ?? '';
             e2e.pairings.clear();
             e2e.pairings.set(memberId, pairing);
-            this.signalNow(e2e.code, from, answer);
+            this.signalRequest(from, answer, 'reply').catch((err) => this.emitE2eError(err));
             this.emit('pairing', { memberId, code: pairing.digits });
             return;
         }
@@ -1230,18 +1236,6 @@ export class MirrorClient {
             }
         }
     }
-    /**
-     * A viewer's pairing answer goes out at once, not queued until the client is ready: a viewer that rejoins after a
-     * drop is not ready until the host admits it again, and the host admits once this answer has paired them.
-     */
-    signalNow(sessionId, to, data) {
-        const id = this.newRequestId();
-        this.track(id, (msg) => {
-            if (msg.type === 'ERROR')
-                this.emitE2eError(errorOf(msg));
-        }, () => this.emitE2eError(new MirrorError('TIMEOUT', `SIGNAL got no answer within ${this.requestTimeoutMs} ms`)));
-        this.send({ type: 'SIGNAL', sessionId, payload: { to, data }, requestId: id });
-    }
     /** Host: the current content key, sealed with the viewer's pairKey. Waits for the pairing to complete. */
     async sendKeyTo(e2e, memberId, pairing) {
         const key = e2e.keys.get(e2e.generation);
@@ -1249,7 +1243,7 @@ export class MirrorClient {
             return; // Sent once the viewer's answer completes the pairing.
         }
         const box = await this.crypto().seal(pairing.pairKey, key.raw, keyAd(e2e.code, key.generation));
-        await this.signalRequest(memberId, { e2e: 'key', g: key.generation, iv: box.iv, ct: box.ct }, false);
+        await this.signalRequest(memberId, { e2e: 'key', g: key.generation, iv: box.iv, ct: box.ct }, 'client');
     }
     /** Host, after a kick: generation G+1 to every remaining admitted, paired member. */
     async rekey(e2e) {
