@@ -176,10 +176,8 @@ public sealed class EncryptedSessionTests
     [Fact]
     public async Task Viewer_cut_off_pairs_again_is_admitted_again_and_reads_on()
     {
-        await using var server = await RelayServer.StartAsync();
-        await using var proxy = new TcpProxy(server.WebSocketUri);
-        await using var host = await server.ConnectClientAsync();
-        await using var viewer = await Clients.ConnectAsync(proxy.Uri);
+        await using var parts = await ProxiedViewer.StartAsync();
+        var (host, viewer, proxy) = (parts.Host, parts.Viewer, parts.Proxy);
         var created = await host.CreateSessionAsync(Encrypted).Within();
         var (joined, _, _) = await PairAndAdmitAsync(host, viewer, created.SessionId);
         var hostPairing = Waits.Next<PairingEvent>(h => host.Pairing += h);

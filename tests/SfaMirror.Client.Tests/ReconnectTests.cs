@@ -32,10 +32,8 @@ public sealed class ReconnectTests
     [Fact]
     public async Task Viewer_cut_off_reconnects_and_keeps_receiving_updates()
     {
-        await using var server = await RelayServer.StartAsync();
-        await using var proxy = new TcpProxy(server.WebSocketUri);
-        await using var host = await server.ConnectClientAsync();
-        await using var viewer = await Clients.ConnectAsync(proxy.Uri);
+        await using var parts = await ProxiedViewer.StartAsync();
+        var (host, viewer, proxy) = (parts.Host, parts.Viewer, parts.Proxy);
         var created = await host.CreateSessionAsync().Within();
         await viewer.JoinSessionAsync(created.SessionId).Within();
         var rejoined = Waits.Next<PeerJoinedEvent>(h => host.PeerJoined += h);
@@ -52,10 +50,8 @@ public sealed class ReconnectTests
     [Fact]
     public async Task Viewer_cut_off_from_a_locked_session_ends_with_rejoin_failed_instead_of_retrying()
     {
-        await using var server = await RelayServer.StartAsync();
-        await using var proxy = new TcpProxy(server.WebSocketUri);
-        await using var host = await server.ConnectClientAsync();
-        await using var viewer = await Clients.ConnectAsync(proxy.Uri);
+        await using var parts = await ProxiedViewer.StartAsync();
+        var (host, viewer, proxy) = (parts.Host, parts.Viewer, parts.Proxy);
         var created = await host.CreateSessionAsync().Within();
         await viewer.JoinSessionAsync(created.SessionId).Within();
         await host.LockAsync().Within();
@@ -73,10 +69,8 @@ public sealed class ReconnectTests
     [Fact]
     public async Task Viewer_that_came_by_a_link_on_a_link_only_relay_ends_with_rejoin_failed_when_cut_off()
     {
-        await using var server = await RelayServer.StartAsync(("Relay:JoinWith", "Link"));
-        await using var proxy = new TcpProxy(server.WebSocketUri);
-        await using var host = await server.ConnectClientAsync();
-        await using var viewer = await Clients.ConnectAsync(proxy.Uri);
+        await using var parts = await ProxiedViewer.StartAsync(("Relay:JoinWith", "Link"));
+        var (host, viewer, proxy) = (parts.Host, parts.Viewer, parts.Proxy);
         await host.CreateSessionAsync().Within();
         var link = await host.CreateJoinLinkAsync().Within();
         var joined = await viewer.JoinSessionAsync(new JoinOptions { JoinKey = link.JoinKey }).Within();
