@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text.Json;
 using SfaMirror.Server.Tests.Infrastructure;
 
 namespace SfaMirror.Server.Tests.Abuse;
@@ -15,10 +13,8 @@ public sealed class AttackVisibilityTests
     {
         await using var server = await RelayServer.StartAsync(("AdminToken", "s3cret"), ("FailedJoinsPerAddressPerMinute", "1"));
         await RefuseAJoinAsync(server);
-        using var http = new HttpClient { BaseAddress = server.BaseUri, Timeout = TestClient.DefaultTimeout };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "s3cret");
 
-        using var stats = JsonDocument.Parse(await http.GetStringAsync("/admin/api/stats"));
+        using var stats = await server.AdminStatsAsync("s3cret");
 
         var refused = Assert.Single(stats.RootElement.GetProperty("refusedAddresses").EnumerateArray());
         Assert.Equal("127.0.0.2", refused.GetProperty("address").GetString());

@@ -241,9 +241,7 @@ public abstract class HostControlTests(StoreKind store) : StoreSpec(store)
 
     private static async Task<Dictionary<string, System.Text.Json.JsonElement>> AdminSessionsAsync(RelayServer server)
     {
-        using var http = new HttpClient { Timeout = TestClient.DefaultTimeout };
-        http.DefaultRequestHeaders.Authorization = new("Bearer", "admin-secret");
-        var stats = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(server.Url("/admin/api/stats")));
+        using var stats = await server.AdminStatsAsync("admin-secret");
         return stats.RootElement.GetProperty("sessionList").EnumerateArray().ToDictionary(s => s.GetProperty("code").GetString()!, s => s.Clone());
     }
 }

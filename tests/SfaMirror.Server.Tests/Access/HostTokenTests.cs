@@ -240,10 +240,8 @@ public sealed class HostTokenTests
         await using var server = await RelayServer.StartAsync(HostTokens.Settings("Required", ("AdminToken", "admin-secret")));
         await using var host = await CreateWithAsync(server, HostTokens.Hs256("rep-7"));
         await host.ExpectAsync("SESSION_CREATED");
-        using var http = new HttpClient { Timeout = TestClient.DefaultTimeout };
-        http.DefaultRequestHeaders.Authorization = new("Bearer", "admin-secret");
 
-        var stats = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(server.Url("/admin/api/stats")));
+        using var stats = await server.AdminStatsAsync("admin-secret");
 
         Assert.Equal("rep-7", stats.RootElement.GetProperty("sessionList")[0].GetProperty("host").GetString());
     }

@@ -30,6 +30,14 @@ public sealed class RelayServer : IAsyncDisposable
     /// <summary>An absolute http URL of this server.</summary>
     public string Url(string path) => new Uri(BaseUri, path).ToString();
 
+    /// <summary><c>/admin/api/stats</c> as the admin page reads it, with <paramref name="adminToken"/> as its bearer token.</summary>
+    public async Task<System.Text.Json.JsonDocument> AdminStatsAsync(string adminToken)
+    {
+        using var http = new HttpClient { BaseAddress = BaseUri, Timeout = TestClient.DefaultTimeout };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", adminToken);
+        return System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/admin/api/stats"));
+    }
+
     public Uri WebSocketUri { get; }
 
     public IServiceProvider Services => _app.Services;
